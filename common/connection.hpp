@@ -1,0 +1,20 @@
+// Opens PostgreSQL connections the way every part of spawnq wants them: the
+// session clock in UTC (timestamps read the same on every host) and the
+// program named in pg_stat_activity. A connection that cannot be opened is a
+// RuntimeFailure whose one-line message names the (redacted) database.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <pqxx/connection>
+
+namespace spawnq {
+
+std::unique_ptr<pqxx::connection> connect_database(const std::string& url,
+                                                   const std::string& application_name);
+
+// The first line of a libpq/libpqxx error, without its trailing newline.
+std::string first_line(const std::string& message);
+
+}  // namespace spawnq

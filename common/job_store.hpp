@@ -1,0 +1,111 @@
+// JobStore holds every SQL statement spawnq runs against spawnq.jobs and its
+// companions, one named function per statement, each in its own short
+// transaction (the schema's own bookkeeping lives in schema_migrator). It
+// borrows one connection and is used by one thread at a time: the daemon's
+// database thread, or an admin command's main thread.
+//
+// Writes about a running job are fenced by (job id, attempt, worker id): they
+// change nothing once the job has been rescued, cancelled or re-claimed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/connection>
+
+#include "job.hpp"
+
+namespace spawnq {
+
+struct EnqueueRequest {
+  std::string job_type;
+  std::string payload_json = "{}";
+  std::string queue = "default";
+  int priority = 5;
+  // When it may first run: `run_at` (a timestamp PostgreSQL parses; no zone
+  // means UTC), else now + `delay` by the database's clock, else now.
+  std::optional<std::string> run_at;
+  std::optional<std::chrono::milliseconds> delay;
+  std::optional<int> max_attempts;
+  std::optional<std::string> reference;
+  std::optional<std::string> job_group;
+};
+
+struct QueueStats {
+  std::string queue;
+  std::map<JobStatus, std::int64_t> counts;  // only statuses with jobs
+  // How long the longest-waiting runnable job (pending or retry_wait whose
+  // time has come) has waited, by the database's clock.
+  std::optional<double> oldest_pending_age_s;
+};
+
+struct JobDetails {
+  nlohmann::ordered_json job;       // the spawnq.jobs row, in column order
+  nlohmann::ordered_json attempts;  // spawnq.job_attempts rows, oldest first
+};
+
+struct RequeuedJob {
+  JobId id = 0;
+  std::string queue;
+  JobStatus status = JobStatus::retry_wait;  // or dead, when attempts ran out
+};
+
+struct CancelResult {
+  enum class Kind { cancelled, not_found, running, finished } kind = Kind::not_found;
+  JobStatus status = JobStatus::cancelled;  // the job's status when not cancelled
+};
+
+class JobStore {
+ public:
+  explicit JobStore(pqxx::connection& conn);
+
+  // Returns the new job's id, or that of the live job holding the same reference.
+  JobId enqueue(const EnqueueRequest& request);
+
+  // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;
+  // priority DESC, available_at, id), counting the attempt and opening its
+  // attempt row. A job without max_attempts gets `default_max_attempts`.
+  std::vector<ClaimedJob> claim(const std::string& queue, int limit, WorkerId worker,
+                                int default_max_attempts);
+
+  // Writes how an attempt ended. False when the fence did not hold (the job
+  // moved on meanwhile): nothing was written, and nothing should be retried.
+  bool record(const AttemptRecord& record);
+
+  WorkerId register_worker(const std::string& host, int pid, const std::vector<std::string>& queues,
+                           const std::string& version);
+  void remove_worker(WorkerId worker);
+
+  std::vector<QueueStats> stats(const std::optional<std::string>& queue);
+  std::optional<JobDetails> show(JobId id);
+
+  // Returns processing jobs whose daemon has been silent for `silent_for` (or
+  // is gone) to retry_wait, runnable at once; dead when attempts ran out.
+  std::vector<RequeuedJob> requeue_stuck(const std::optional<std::string>& queue,
+                                         std::chrono::milliseconds silent_for,
+                                         int default_max_attempts);
+
+  // Makes failed/dead jobs pending again with attempts reset, oldest first.
+  // Skips a job whose reference another live job holds now.
+  std::vector<JobId> retry_failed(const std::optional<std::string>& queue,
+                                  const std::vector<JobStatus>& statuses,
+                                  std::optional<std::int64_t> limit);
+
+  // Cancels a job that is not running (pending or retry_wait).
+  CancelResult cancel(JobId id);
+
+  // Deletes jobs in `statuses` finished more than `older_than` ago, in batches
+  // of `batch_size` rows per transaction so no lock is held for long.
+  std::int64_t cleanup(std::chrono::milliseconds older_than, const std::vector<JobStatus>& statuses,
+                       int batch_size = 5000);
+
+ private:
+  pqxx::connection& conn_;
+};
+
+}  // namespace spawnq

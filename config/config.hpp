@@ -1,0 +1,59 @@
+// Config is the validated, effective configuration of one spawnq process: every
+// key of SPEC §2 with the global defaults already folded into each queue. It is
+// a plain value, built once by load_config() and never changed afterwards, so
+// any thread may read it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "duration.hpp"
+
+namespace spawnq {
+
+enum class ShowMode { lines, tui };
+
+struct QueueConfig {
+  std::string name;
+  int max_workers = 1;
+  Duration timeout{};
+  int max_attempts = 0;
+  std::vector<Duration> backoff;
+};
+
+// A job type served by an external command. The command is resolved at load
+// time: argv[0] is an absolute path to an executable file.
+struct HandlerConfig {
+  std::string job_type;
+  std::vector<std::string> argv;
+  std::map<std::string, std::string> env;
+  std::string working_dir;  // empty: the runner's own
+  std::optional<Duration> timeout;
+};
+
+struct Config {
+  std::string source;  // the file it came from; empty for built-in defaults
+  std::string database_url = "postgresql:///spawnq";
+  std::string runner;  // empty: job-runner beside the spawnq binary
+  Duration poll_interval = std::chrono::seconds(1);
+  Duration shutdown_timeout = std::chrono::seconds(30);
+  Duration sigterm_grace = std::chrono::seconds(10);
+  Duration stuck_job_timeout = std::chrono::seconds(300);
+  Duration stuck_check_interval = std::chrono::seconds(60);
+  Duration heartbeat_interval = std::chrono::seconds(10);
+  Duration default_timeout = std::chrono::seconds(120);
+  int default_max_workers = 1;
+  int default_max_attempts = 5;
+  std::vector<Duration> backoff = {std::chrono::seconds(10), std::chrono::seconds(30),
+                                   std::chrono::minutes(2), std::chrono::minutes(10),
+                                   std::chrono::minutes(30)};
+  ShowMode show = ShowMode::lines;
+  std::vector<QueueConfig> queues;  // never empty after loading
+  std::map<std::string, HandlerConfig> handlers;
+
+  const QueueConfig* find_queue(const std::string& name) const;
+};
+
+}  // namespace spawnq

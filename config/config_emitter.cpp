@@ -1,0 +1,75 @@
+#include "config_emitter.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/database_url.hpp"
+
+namespace spawnq {
+namespace {
+
+void emit_durations(YAML::Emitter& out, const std::vector<Duration>& durations) {
+  out << YAML::Flow << YAML::BeginSeq;
+  for (Duration d : durations) out << format_duration(d);
+  out << YAML::EndSeq;
+}
+
+void emit_queue(YAML::Emitter& out, const QueueConfig& queue) {
+  out << YAML::Key << queue.name << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "max_workers" << YAML::Value << queue.max_workers;
+  out << YAML::Key << "timeout" << YAML::Value << format_duration(queue.timeout);
+  out << YAML::Key << "max_attempts" << YAML::Value << queue.max_attempts;
+  out << YAML::Key << "backoff" << YAML::Value;
+  emit_durations(out, queue.backoff);
+  out << YAML::EndMap;
+}
+
+void emit_handler(YAML::Emitter& out, const HandlerConfig& handler) {
+  out << YAML::Key << handler.job_type << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "command" << YAML::Value << YAML::Flow << handler.argv;
+  if (!handler.env.empty()) out << YAML::Key << "env" << YAML::Value << YAML::Flow << handler.env;
+  if (!handler.working_dir.empty()) {
+    out << YAML::Key << "working_dir" << YAML::Value << handler.working_dir;
+  }
+  if (handler.timeout) {
+    out << YAML::Key << "timeout" << YAML::Value << format_duration(*handler.timeout);
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string to_yaml(const Config& config) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "database" << YAML::Value << YAML::BeginMap << YAML::Key << "url"
+      << YAML::Value << redact_database_url(config.database_url) << YAML::EndMap;
+  if (!config.runner.empty()) out << YAML::Key << "runner" << YAML::Value << config.runner;
+  const std::pair<const char*, Duration> durations[] = {
+      {"poll_interval", config.poll_interval},
+      {"shutdown_timeout", config.shutdown_timeout},
+      {"sigterm_grace", config.sigterm_grace},
+      {"stuck_job_timeout", config.stuck_job_timeout},
+      {"stuck_check_interval", config.stuck_check_interval},
+      {"heartbeat_interval", config.heartbeat_interval},
+      {"default_timeout", config.default_timeout}};
+  for (const auto& [key, value] : durations) {
+    out << YAML::Key << key << YAML::Value << format_duration(value);
+  }
+  out << YAML::Key << "default_max_workers" << YAML::Value << config.default_max_workers;
+  out << YAML::Key << "default_max_attempts" << YAML::Value << config.default_max_attempts;
+  out << YAML::Key << "backoff" << YAML::Value;
+  emit_durations(out, config.backoff);
+  out << YAML::Key << "show" << YAML::Value << (config.show == ShowMode::tui ? "tui" : "lines");
+  out << YAML::Key << "queues" << YAML::Value << YAML::BeginMap;
+  for (const QueueConfig& queue : config.queues) emit_queue(out, queue);
+  out << YAML::EndMap;
+  if (!config.handlers.empty()) {
+    out << YAML::Key << "handlers" << YAML::Value << YAML::BeginMap;
+    for (const auto& [name, handler] : config.handlers) emit_handler(out, handler);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace spawnq

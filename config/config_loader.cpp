@@ -1,0 +1,190 @@
+#include "config_loader.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "command_resolver.hpp"
+#include "common/job.hpp"
+#include "yaml_field.hpp"
+
+namespace spawnq {
+namespace {
+
+using Fields = std::map<std::string, YamlField>;
+
+constexpr Duration kZero{0};
+constexpr Duration kOneMs{1};
+
+template <typename Apply>
+void with(const Fields& fields, const char* key, Apply apply) {
+  if (auto it = fields.find(key); it != fields.end()) apply(it->second);
+}
+
+std::string path_env() {
+  const char* path = std::getenv("PATH");
+  return path ? path : "/usr/local/bin:/usr/bin:/bin";
+}
+
+std::string resolve_program(const YamlField& field, const std::filesystem::path& base_dir) {
+  std::string why;
+  auto resolved = resolve_executable(field.as_string(), base_dir, path_env(), why);
+  if (!resolved) field.fail(why);
+  return *resolved;
+}
+
+QueueConfig queue_from_defaults(const Config& config, const std::string& name) {
+  return QueueConfig{name, config.default_max_workers, config.default_timeout,
+                     config.default_max_attempts, config.backoff};
+}
+
+void check_queue_name(const YamlField& where, const std::string& name) {
+  if (!valid_queue_name(name)) {
+    where.fail("queue name '" + name + "' must be 1-56 characters of A-Z a-z 0-9 _ . -");
+  }
+}
+
+std::vector<QueueConfig> read_queues(const YamlField& field, const Config& config) {
+  std::vector<QueueConfig> queues;
+  if (field.is_sequence()) {
+    for (const YamlField& item : field.items()) {
+      const std::string name = item.as_string();
+      check_queue_name(item, name);
+      for (const QueueConfig& seen : queues) {
+        if (seen.name == name) item.fail("queue '" + name + "' is listed twice");
+      }
+      queues.push_back(queue_from_defaults(config, name));
+    }
+  } else {
+    for (const auto& [name, body] : field.entries()) {
+      check_queue_name(body, name);
+      QueueConfig queue = queue_from_defaults(config, name);
+      if (!body.is_null()) {
+        const Fields f = body.fields({"max_workers", "timeout", "max_attempts", "backoff"});
+        with(f, "max_workers", [&](const YamlField& v) { queue.max_workers = v.as_int(1); });
+        with(f, "timeout", [&](const YamlField& v) { queue.timeout = v.as_duration(kOneMs); });
+        with(f, "max_attempts", [&](const YamlField& v) { queue.max_attempts = v.as_int(1); });
+        with(f, "backoff", [&](const YamlField& v) { queue.backoff = v.as_duration_list(); });
+      }
+      queues.push_back(std::move(queue));
+    }
+  }
+  if (queues.empty()) field.fail("must name at least one queue");
+  return queues;
+}
+
+HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
+                           const std::filesystem::path& base_dir) {
+  HandlerConfig handler;
+  handler.job_type = job_type;
+  const Fields f = body.fields({"command", "env", "working_dir", "timeout"});
+  const auto command = f.find("command");
+  if (command == f.end()) body.fail("needs a command: [program, arg, …]");
+  const std::vector<YamlField> argv = command->second.items();
+  if (argv.empty()) command->second.fail("must list the program and its arguments");
+  handler.argv.push_back(resolve_program(argv.front(), base_dir));
+  for (std::size_t i = 1; i < argv.size(); ++i) handler.argv.push_back(argv[i].as_string());
+  with(f, "env", [&](const YamlField& v) { handler.env = v.as_string_map(); });
+  with(f, "working_dir", [&](const YamlField& v) {
+    std::filesystem::path dir(v.as_string());
+    if (dir.is_relative()) dir = base_dir / dir;
+    if (!std::filesystem::is_directory(dir)) v.fail("no such directory: " + dir.string());
+    handler.working_dir = dir.lexically_normal().string();
+  });
+  with(f, "timeout", [&](const YamlField& v) { handler.timeout = v.as_duration(kOneMs); });
+  return handler;
+}
+
+void read_globals(const Fields& f, Config& config, const std::filesystem::path& base_dir) {
+  with(f, "database", [&](const YamlField& v) {
+    const Fields db = v.fields({"url"});
+    with(db, "url", [&](const YamlField& url) { config.database_url = url.as_string(); });
+  });
+  with(f, "runner", [&](const YamlField& v) { config.runner = resolve_program(v, base_dir); });
+  with(f, "poll_interval", [&](const YamlField& v) { config.poll_interval = v.as_duration(kOneMs); });
+  with(f, "shutdown_timeout",
+       [&](const YamlField& v) { config.shutdown_timeout = v.as_duration(kZero); });
+  with(f, "sigterm_grace", [&](const YamlField& v) { config.sigterm_grace = v.as_duration(kZero); });
+  with(f, "stuck_job_timeout",
+       [&](const YamlField& v) { config.stuck_job_timeout = v.as_duration(kOneMs); });
+  with(f, "stuck_check_interval",
+       [&](const YamlField& v) { config.stuck_check_interval = v.as_duration(kOneMs); });
+  with(f, "heartbeat_interval",
+       [&](const YamlField& v) { config.heartbeat_interval = v.as_duration(kOneMs); });
+  with(f, "default_timeout", [&](const YamlField& v) { config.default_timeout = v.as_duration(kOneMs); });
+  with(f, "default_max_workers", [&](const YamlField& v) { config.default_max_workers = v.as_int(1); });
+  with(f, "default_max_attempts",
+       [&](const YamlField& v) { config.default_max_attempts = v.as_int(1); });
+  with(f, "backoff", [&](const YamlField& v) { config.backoff = v.as_duration_list(); });
+  with(f, "show", [&](const YamlField& v) {
+    const std::string mode = v.as_string();
+    if (mode == "lines") config.show = ShowMode::lines;
+    else if (mode == "tui") config.show = ShowMode::tui;
+    else v.fail("must be lines or tui, got '" + mode + "'");
+  });
+}
+
+// Rules that tie two settings together; each names the key a reader would fix.
+void check_consistency(const Fields& f, const Config& config) {
+  if (config.stuck_job_timeout < 2 * config.heartbeat_interval) {
+    const auto it = f.count("stuck_job_timeout") ? f.find("stuck_job_timeout") : f.find("heartbeat_interval");
+    if (it != f.end()) {
+      it->second.fail("stuck_job_timeout (" + format_duration(config.stuck_job_timeout) +
+                      ") must be at least twice heartbeat_interval (" +
+                      format_duration(config.heartbeat_interval) +
+                      "), or healthy daemons would look dead");
+    }
+  }
+}
+
+}  // namespace
+
+Config default_config() {
+  Config config;
+  config.queues.push_back(queue_from_defaults(config, "default"));
+  return config;
+}
+
+Config parse_config(const std::string& text, const std::string& source,
+                    const std::filesystem::path& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(source + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+  }
+  Config config;
+  config.source = source;
+  const YamlField top(root, source, "", 1);
+  if (!top.is_null()) {
+    const Fields f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout",
+                                 "sigterm_grace", "stuck_job_timeout", "stuck_check_interval",
+                                 "heartbeat_interval", "default_timeout", "default_max_workers",
+                                 "default_max_attempts", "backoff", "show", "queues", "handlers"});
+    // Globals first: queues fall back to them whatever order the file uses.
+    read_globals(f, config, base_dir);
+    check_consistency(f, config);
+    with(f, "queues", [&](const YamlField& v) { config.queues = read_queues(v, config); });
+    with(f, "handlers", [&](const YamlField& v) {
+      for (const auto& [job_type, body] : v.entries()) {
+        config.handlers.emplace(job_type, read_handler(job_type, body, base_dir));
+      }
+    });
+  }
+  if (config.queues.empty()) config.queues.push_back(queue_from_defaults(config, "default"));
+  return config;
+}
+
+Config load_config(const std::string& path) {
+  if (std::filesystem::is_directory(path)) throw ConfigError(path + ": is a folder, not a config file");
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot read the config file: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::filesystem::path absolute = std::filesystem::absolute(path);
+  return parse_config(text.str(), path, absolute.parent_path());
+}
+
+}  // namespace spawnq

@@ -1,0 +1,33 @@
+// One function per admin command of SPEC §1.1, each in its own file. Each adds
+// its subcommand and flags to `app` and returns what runs it once the command
+// line has parsed. A command reports failure by throwing UsageError (exit 2)
+// or RuntimeFailure (exit 1); it prints its results on stdout.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "daemon/command_context.hpp"
+
+namespace spawnq {
+
+using CommandRun = std::function<void()>;
+
+// A registered subcommand and what runs it.
+struct Command {
+  CLI::App* app;
+  CommandRun run;
+};
+
+Command add_migrate_command(CLI::App& app, CommandContext& ctx);
+Command add_enqueue_command(CLI::App& app, CommandContext& ctx);
+Command add_stats_command(CLI::App& app, CommandContext& ctx);
+Command add_show_command(CLI::App& app, CommandContext& ctx);
+Command add_requeue_stuck_command(CLI::App& app, CommandContext& ctx);
+Command add_retry_failed_command(CLI::App& app, CommandContext& ctx);
+Command add_cancel_command(CLI::App& app, CommandContext& ctx);
+Command add_cleanup_command(CLI::App& app, CommandContext& ctx);
+Command add_check_config_command(CLI::App& app, CommandContext& ctx);
+
+}  // namespace spawnq

@@ -1,0 +1,116 @@
+#include "enqueue_args.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "common/errors.hpp"
+#include "config/duration.hpp"
+
+namespace spawnq {
+namespace {
+
+std::string read_all(std::istream& in) {
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string checked_payload(const std::string& text) {
+  nlohmann::json payload;
+  try {
+    payload = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // what() reads "[json.exception.parse_error.101] parse error at line 1, …"
+    const std::string what = e.what();
+    const auto start = what.find("] ");
+    throw UsageError("--payload: invalid JSON: " +
+                     (start == std::string::npos ? what : what.substr(start + 2)));
+  }
+  if (!payload.is_object()) {
+    throw UsageError(std::string("--payload: must be a JSON object, got ") + payload.type_name());
+  }
+  return payload.dump();
+}
+
+void check_text(const std::optional<std::string>& value, const char* flag) {
+  if (value && value->empty()) throw UsageError(std::string(flag) + ": must not be empty");
+}
+
+}  // namespace
+
+std::string read_payload_argument(const std::string& value, std::istream& stdin_stream) {
+  if (value == "-") return read_all(stdin_stream);
+  if (!value.empty() && value.front() == '@') {
+    const std::string path = value.substr(1);
+    std::ifstream file(path);
+    if (!file) throw UsageError("--payload: cannot read " + path + ": " + std::strerror(errno));
+    return read_all(file);
+  }
+  return value;
+}
+
+EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& payload_text) {
+  if (flags.job_type.empty()) throw UsageError("JOB_TYPE: must not be empty");
+  if (!valid_queue_name(flags.queue)) {
+    throw UsageError("--queue: '" + flags.queue + "' must be 1-56 characters of A-Z a-z 0-9 _ . -");
+  }
+  if (flags.priority < 1 || flags.priority > 10) {
+    throw UsageError("--priority: must be 1..10, got " + std::to_string(flags.priority));
+  }
+  if (flags.max_attempts && *flags.max_attempts < 1) {
+    throw UsageError("--max-attempts: must be ≥ 1, got " + std::to_string(*flags.max_attempts));
+  }
+  check_text(flags.reference, "--reference");
+  check_text(flags.group, "--group");
+
+  EnqueueRequest request;
+  request.job_type = flags.job_type;
+  request.queue = flags.queue;
+  request.payload_json = checked_payload(payload_text);
+  request.priority = flags.priority;
+  request.max_attempts = flags.max_attempts;
+  request.reference = flags.reference;
+  request.job_group = flags.group;
+  if (flags.delay) {
+    const auto delay = parse_duration(*flags.delay);
+    if (!delay) {
+      throw UsageError("--delay: must be a non-negative duration such as 30, 30s, 5m or 2h, got '" +
+                       *flags.delay + "'");
+    }
+    request.delay = *delay;
+  }
+  if (flags.at) {
+    request.run_at = normalize_timestamp(*flags.at);
+    if (!request.run_at) {
+      throw UsageError("--at: not a timestamp such as 2026-11-23T10:00:00Z, got '" + *flags.at + "'");
+    }
+  }
+  return request;
+}
+
+std::optional<std::string> normalize_timestamp(std::string_view text) {
+  static const std::regex pattern(
+      R"((\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?)"
+      R"((Z|[+-]\d{2}(?::?\d{2})?)?)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(text.begin(), text.end(), m, pattern)) return std::nullopt;
+  auto number = [&](int group) { return m[group].matched ? std::stoi(m[group].str()) : 0; };
+  const std::chrono::year_month_day date{std::chrono::year(number(1)),
+                                         std::chrono::month(static_cast<unsigned>(number(2))),
+                                         std::chrono::day(static_cast<unsigned>(number(3)))};
+  if (!date.ok() || number(4) > 23 || number(5) > 59 || number(6) > 59) return std::nullopt;
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", number(1), number(2),
+                number(3), number(4), number(5), number(6));
+  std::string zone = m[8].matched && m[8].str() != "Z" ? m[8].str() : "+00:00";
+  if (zone.size() == 3) zone += ":00";  // +02 → +02:00
+  if (zone.size() == 5) zone.insert(3, ":");  // +0200 → +02:00
+  return std::string(buffer) + m[7].str() + zone;
+}
+
+}  // namespace spawnq

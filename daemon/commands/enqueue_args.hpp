@@ -1,0 +1,40 @@
+// The flags of `spawnq enqueue`, checked and turned into an EnqueueRequest.
+// Pure apart from reading the payload's source (a file or stdin), so every
+// rule for bad input is tested without a database. Errors are UsageErrors
+// that name the flag.
+#pragma once
+
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/job_store.hpp"
+
+namespace spawnq {
+
+struct EnqueueFlags {
+  std::string job_type;
+  std::string queue = "default";
+  std::string payload = "{}";  // JSON, @FILE or -
+  int priority = 5;
+  std::optional<std::string> delay;
+  std::optional<std::string> at;
+  std::optional<int> max_attempts;
+  std::optional<std::string> reference;
+  std::optional<std::string> group;
+};
+
+// The JSON text behind --payload: the value itself, a file's content
+// (@FILE), or standard input (-).
+std::string read_payload_argument(const std::string& value, std::istream& stdin_stream);
+
+// Validates everything; `payload_text` is what read_payload_argument returned.
+EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& payload_text);
+
+// A strict ISO 8601 timestamp ("2026-11-23T10:00:00Z", "2026-11-23 10:00",
+// "2026-11-23T10:00:00.5+02:00", "2026-11-23"); no zone means UTC. Returns it
+// in a form PostgreSQL reads unambiguously, or nullopt.
+std::optional<std::string> normalize_timestamp(std::string_view text);
+
+}  // namespace spawnq

@@ -1,0 +1,61 @@
+// spawnq show ID: one job with its attempts history.
+#include <iostream>
+
+#include "commands.hpp"
+#include "common/errors.hpp"
+
+namespace spawnq {
+namespace {
+
+struct ShowFlags {
+  JobId id = 0;
+  bool json = false;
+};
+
+std::string text_of(const nlohmann::ordered_json& value) {
+  if (value.is_null()) return "-";
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+void print_text(const JobDetails& details) {
+  for (const auto& [key, value] : details.job.items()) {
+    std::cout << key << ":" << std::string(key.size() < 14 ? 14 - key.size() : 1, ' ')
+              << text_of(value) << "\n";
+  }
+  std::cout << "\nattempts:\n";
+  if (details.attempts.empty()) std::cout << "  (none yet)\n";
+  for (const nlohmann::ordered_json& attempt : details.attempts) {
+    std::cout << "  #" << text_of(attempt["attempt"]) << "  worker=" << text_of(attempt["worker_id"])
+              << " pid=" << text_of(attempt["pid"]) << " started=" << text_of(attempt["started_at"])
+              << " finished=" << text_of(attempt["finished_at"])
+              << " outcome=" << text_of(attempt["outcome"])
+              << " exit_code=" << text_of(attempt["exit_code"])
+              << " signal=" << text_of(attempt["signal"]) << "\n";
+    if (!attempt["error"].is_null()) std::cout << "    error: " << text_of(attempt["error"]) << "\n";
+    const std::string tail = text_of(attempt["output_tail"]);
+    if (!tail.empty() && tail != "-") std::cout << "    output:\n" << tail << "\n";
+  }
+}
+
+}  // namespace
+
+Command add_show_command(CLI::App& app, CommandContext& ctx) {
+  CLI::App* sub = app.add_subcommand("show", "One job with its attempts history");
+  auto flags = std::make_shared<ShowFlags>();
+  sub->add_option("ID", flags->id, "Job id")->required();
+  sub->add_flag("--json", flags->json, "One JSON document on stdout");
+  return {sub, [&ctx, flags] {
+            const auto details = ctx.store().show(flags->id);
+            if (!details) throw RuntimeFailure("job " + std::to_string(flags->id) + " not found");
+            if (flags->json) {
+              nlohmann::ordered_json document = details->job;
+              document["attempt_history"] = details->attempts;
+              std::cout << document.dump(2) << "\n";
+            } else {
+              print_text(*details);
+            }
+          }};
+}
+
+}  // namespace spawnq

@@ -1,0 +1,11 @@
+// Where the daemon finds job-runner when the config names none (SPEC §1):
+// beside the spawnq binary itself.
+#pragma once
+
+#include <string>
+
+namespace spawnq {
+
+std::string default_runner_path();
+
+}  // namespace spawnq
