@@ -7,8 +7,9 @@
 namespace spawnq {
 namespace {
 
-std::optional<std::string> check_executable(const std::filesystem::path& candidate,
+std::optional<std::string> check_executable(const std::filesystem::path& path,
                                             std::string& why) {
+  const std::filesystem::path candidate = path.lexically_normal();
   std::error_code ec;
   const auto status = std::filesystem::status(candidate, ec);
   if (ec || !std::filesystem::exists(status)) {
@@ -18,7 +19,7 @@ std::optional<std::string> check_executable(const std::filesystem::path& candida
   } else if (::access(candidate.c_str(), X_OK) != 0) {
     why = "not executable: " + candidate.string();
   } else {
-    return candidate.lexically_normal().string();
+    return candidate.string();
   }
   return std::nullopt;
 }

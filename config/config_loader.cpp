@@ -91,7 +91,9 @@ HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
     std::filesystem::path dir(v.as_string());
     if (dir.is_relative()) dir = base_dir / dir;
     if (!std::filesystem::is_directory(dir)) v.fail("no such directory: " + dir.string());
-    handler.working_dir = dir.lexically_normal().string();
+    dir = dir.lexically_normal();
+    if (!dir.has_filename() && dir.has_parent_path()) dir = dir.parent_path();  // "a/b/" → "a/b"
+    handler.working_dir = dir.string();
   });
   with(f, "timeout", [&](const YamlField& v) { handler.timeout = v.as_duration(kOneMs); });
   return handler;

@@ -27,7 +27,12 @@ std::optional<Duration> parse_duration(std::string_view text) {
       break;
     }
   }
-  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text.front())))) return std::nullopt;
+  // Digits and one optional decimal point only: from_chars alone would also
+  // take "1e3", "inf" and "nan".
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front()))) return std::nullopt;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return std::nullopt;
+  }
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;

@@ -75,6 +75,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 says "A subcommand is required" for a misspelt command; name it.
+    const auto rest = app.remaining();
+    if (app.get_subcommands().empty() && !rest.empty() && rest.front().rfind("-", 0) != 0) {
+      return fail(kExitUsage, "unknown command '" + rest.front() + "' (see spawnq --help)");
+    }
     return fail(kExitUsage, std::string(e.what()) + " (see spawnq --help)");
   }
   for (const Command& command : commands) {
