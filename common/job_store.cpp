@@ -58,6 +58,42 @@ const std::vector<Statement>& statements() {
        "INSERT INTO spawnq.workers (host, pid, queues, version) VALUES ($1, $2, $3::text[], $4)"
        " RETURNING id"},
       {"remove_worker", "DELETE FROM spawnq.workers WHERE id = $1"},
+      {"heartbeat", "UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $1 RETURNING id"},
+      {"update_progress",
+       "UPDATE spawnq.jobs SET progress = $4"
+       " WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing' RETURNING id"},
+      {"release_unknown_claims",
+       "WITH released AS ("
+       "  UPDATE spawnq.jobs SET status = 'pending', attempts = attempts - 1, started_at = NULL"
+       "   WHERE worker_id = $1 AND queue = $2 AND status = 'processing'"
+       "     AND NOT (id = ANY($3::bigint[]))"
+       "  RETURNING id, attempts + 1 AS attempt),"
+       " forgotten AS ("
+       "  DELETE FROM spawnq.job_attempts a USING released"
+       "   WHERE a.job_id = released.id AND a.attempt = released.attempt AND a.worker_id = $1"
+       "     AND a.finished_at IS NULL)"
+       " SELECT id FROM released ORDER BY id"},
+      {"load_job",
+       "SELECT id, queue, job_type, payload::text, priority, attempts + 1,"
+       "       COALESCE(max_attempts, $2), reference, job_group"
+       "  FROM spawnq.jobs WHERE id = $1"},
+      {"record_manual",
+       "WITH job AS ("
+       "  UPDATE spawnq.jobs SET status = $3::text, attempts = $2, worker_id = NULL,"
+       "         started_at = now(),"
+       "         available_at = CASE WHEN $3::text = 'retry_wait'"
+       "                             THEN now() + make_interval(secs => $4::float8)"
+       "                             ELSE available_at END,"
+       "         finished_at = CASE WHEN $3::text = 'retry_wait' THEN NULL ELSE now() END,"
+       "         progress = CASE WHEN $3::text = 'done' THEN 1 ELSE progress END,"
+       "         last_error = CASE WHEN $3::text = 'done' THEN last_error ELSE $9 END"
+       "   WHERE id = $1 AND status IN ('pending', 'retry_wait', 'failed', 'dead')"
+       "  RETURNING id),"
+       " attempt AS ("
+       "  INSERT INTO spawnq.job_attempts (job_id, attempt, pid, started_at, finished_at, outcome,"
+       "                                   exit_code, signal, error, output_tail)"
+       "  SELECT id, $2, $6, now(), now(), $5, $7, $8, $9, $10 FROM job)"
+       " SELECT count(*) FROM job"},
       {"stats",
        "SELECT queue, status, count(*),"
        "       extract(epoch FROM now() - min(available_at) FILTER ("
@@ -158,6 +194,14 @@ JobStatus status_field(const pqxx::field& field) {
   return parse_job_status(field.as<std::string>()).value_or(JobStatus::failed);
 }
 
+// Columns: id, queue, job_type, payload, priority, attempt, max_attempts, reference, job_group.
+ClaimedJob claimed_job(const pqxx::row& row) {
+  return ClaimedJob{row[0].as<JobId>(),       row[1].as<std::string>(), row[2].as<std::string>(),
+                    row[3].as<std::string>(), row[4].as<int>(),         row[5].as<int>(),
+                    row[6].as<int>(),         optional_field<std::string>(row[7]),
+                    optional_field<std::string>(row[8])};
+}
+
 }  // namespace
 
 JobStore::JobStore(pqxx::connection& conn) : conn_(conn) {
@@ -181,13 +225,7 @@ std::vector<ClaimedJob> JobStore::claim(const std::string& queue, int limit, Wor
   w.commit();
   std::vector<ClaimedJob> jobs;
   jobs.reserve(rows.size());
-  for (const auto& row : rows) {
-    jobs.push_back(ClaimedJob{row[0].as<JobId>(), row[1].as<std::string>(),
-                              row[2].as<std::string>(), row[3].as<std::string>(), row[4].as<int>(),
-                              row[5].as<int>(), row[6].as<int>(),
-                              optional_field<std::string>(row[7]),
-                              optional_field<std::string>(row[8])});
-  }
+  for (const auto& row : rows) jobs.push_back(claimed_job(row));
   return jobs;
 }
 
@@ -199,6 +237,58 @@ bool JobStore::record(const AttemptRecord& r) {
       r.error, r.output_tail);
   w.commit();
   return row[0].as<std::int64_t>() == 1;
+}
+
+bool JobStore::update_progress(JobId job, int attempt, WorkerId worker, double fraction) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("update_progress", job, attempt, worker, fraction);
+  w.commit();
+  return !rows.empty();
+}
+
+std::vector<JobId> JobStore::release_unknown_claims(WorkerId worker, const std::string& queue,
+                                                    const std::vector<JobId>& running) {
+  std::vector<std::string> ids;
+  for (JobId id : running) ids.push_back(std::to_string(id));
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("release_unknown_claims", worker, queue, to_text_array(ids));
+  w.commit();
+  std::vector<JobId> released;
+  for (const auto& row : rows) released.push_back(row[0].as<JobId>());
+  return released;
+}
+
+std::optional<ClaimedJob> JobStore::load_job(JobId id, int default_max_attempts) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("load_job", id, default_max_attempts);
+  w.commit();
+  if (rows.empty()) return std::nullopt;
+  return claimed_job(rows[0]);
+}
+
+std::optional<JobStatus> JobStore::job_status(JobId id) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("job_status", id);
+  w.commit();
+  if (rows.empty()) return std::nullopt;
+  return status_field(rows[0][0]);
+}
+
+bool JobStore::record_manual(const AttemptRecord& r) {
+  pqxx::work w(conn_);
+  const auto row = w.exec_prepared1("record_manual", r.job_id, r.attempt,
+                                    std::string(to_string(r.next_status)), seconds(r.retry_delay),
+                                    std::string(to_string(r.outcome)), r.pid, r.exit_code, r.signal,
+                                    r.error, r.output_tail);
+  w.commit();
+  return row[0].as<std::int64_t>() == 1;
+}
+
+bool JobStore::heartbeat(WorkerId worker) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("heartbeat", worker);
+  w.commit();
+  return !rows.empty();
 }
 
 WorkerId JobStore::register_worker(const std::string& host, int pid,

@@ -77,9 +77,30 @@ class JobStore {
   // moved on meanwhile): nothing was written, and nothing should be retried.
   bool record(const AttemptRecord& record);
 
+  // Fenced like record(); false when the job has moved on.
+  bool update_progress(JobId job, int attempt, WorkerId worker, double fraction);
+
+  // Puts back jobs this worker holds in `queue` that are not in `running`: a
+  // claim whose commit was lost with the connection may have taken rows the
+  // daemon never heard of. They return to pending as if never claimed.
+  std::vector<JobId> release_unknown_claims(WorkerId worker, const std::string& queue,
+                                            const std::vector<JobId>& running);
+
+  // One job as a claim would hand it over, whatever its status (for running
+  // it by hand); nullopt when there is no such job. `attempt` is the next one.
+  std::optional<ClaimedJob> load_job(JobId id, int default_max_attempts);
+  std::optional<JobStatus> job_status(JobId id);
+
+  // Records an attempt run by hand (job-runner --commit): a new attempt row
+  // without a worker, and the job's next state. Refuses (false) a job that a
+  // daemon holds or that has finished.
+  bool record_manual(const AttemptRecord& record);
+
   WorkerId register_worker(const std::string& host, int pid, const std::vector<std::string>& queues,
                            const std::string& version);
   void remove_worker(WorkerId worker);
+  // False when the worker's row is gone (removed by hand, or rescued as dead).
+  bool heartbeat(WorkerId worker);
 
   std::vector<QueueStats> stats(const std::optional<std::string>& queue);
   std::optional<JobDetails> show(JobId id);

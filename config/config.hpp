@@ -54,6 +54,8 @@ struct Config {
   std::map<std::string, HandlerConfig> handlers;
 
   const QueueConfig* find_queue(const std::string& name) const;
+  // The queue's settings, or the global defaults for a queue not configured.
+  QueueConfig settings_for(const std::string& name) const;
 };
 
 }  // namespace spawnq

@@ -35,11 +35,6 @@ std::string resolve_program(const YamlField& field, const std::filesystem::path&
   return *resolved;
 }
 
-QueueConfig queue_from_defaults(const Config& config, const std::string& name) {
-  return QueueConfig{name, config.default_max_workers, config.default_timeout,
-                     config.default_max_attempts, config.backoff};
-}
-
 void check_queue_name(const YamlField& where, const std::string& name) {
   if (!valid_queue_name(name)) {
     where.fail("queue name '" + name + "' must be 1-56 characters of A-Z a-z 0-9 _ . -");
@@ -55,12 +50,12 @@ std::vector<QueueConfig> read_queues(const YamlField& field, const Config& confi
       for (const QueueConfig& seen : queues) {
         if (seen.name == name) item.fail("queue '" + name + "' is listed twice");
       }
-      queues.push_back(queue_from_defaults(config, name));
+      queues.push_back(config.settings_for(name));
     }
   } else {
     for (const auto& [name, body] : field.entries()) {
       check_queue_name(body, name);
-      QueueConfig queue = queue_from_defaults(config, name);
+      QueueConfig queue = config.settings_for(name);
       if (!body.is_null()) {
         const Fields f = body.fields({"max_workers", "timeout", "max_attempts", "backoff"});
         with(f, "max_workers", [&](const YamlField& v) { queue.max_workers = v.as_int(1); });
@@ -145,7 +140,7 @@ void check_consistency(const Fields& f, const Config& config) {
 
 Config default_config() {
   Config config;
-  config.queues.push_back(queue_from_defaults(config, "default"));
+  config.queues.push_back(config.settings_for("default"));
   return config;
 }
 
@@ -175,7 +170,7 @@ Config parse_config(const std::string& text, const std::string& source,
       }
     });
   }
-  if (config.queues.empty()) config.queues.push_back(queue_from_defaults(config, "default"));
+  if (config.queues.empty()) config.queues.push_back(config.settings_for("default"));
   return config;
 }
 

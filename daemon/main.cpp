@@ -63,7 +63,9 @@ int main(int argc, char** argv) {
       add_stats_command(app, ctx),         add_show_command(app, ctx),
       add_requeue_stuck_command(app, ctx), add_retry_failed_command(app, ctx),
       add_cancel_command(app, ctx),        add_cleanup_command(app, ctx),
-      add_check_config_command(app, ctx),
+      add_check_config_command(app, ctx),  add_work_all_command(app, ctx),
+      add_work_command(app, ctx),          add_envelope_command(app, ctx),
+      add_record_command(app, ctx),
   };
 
   try {

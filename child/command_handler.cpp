@@ -1,0 +1,65 @@
+#include "command_handler.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+extern char** environ;
+
+namespace spawnq {
+namespace {
+
+// A memfd holds the payload, so a handler that never reads stdin cannot
+// block us, and any size fits.
+bool payload_on_stdin(const std::string& payload) {
+  const int fd = ::memfd_create("spawnq-payload", 0);
+  if (fd < 0) return false;
+  if (::write(fd, payload.data(), payload.size()) != static_cast<ssize_t>(payload.size()) ||
+      ::lseek(fd, 0, SEEK_SET) != 0 || ::dup2(fd, 0) != 0) {
+    ::close(fd);
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
+std::vector<std::string> merged_environment(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> entries;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('='));
+    if (!extra.count(name)) entries.push_back(entry);
+  }
+  for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
+  return entries;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  for (std::string& s : strings) result.push_back(s.data());
+  result.push_back(nullptr);
+  return result;
+}
+
+}  // namespace
+
+std::string exec_command(const CommandSpec& command, const std::string& payload_json) {
+  if (!payload_on_stdin(payload_json)) {
+    return std::string("cannot hand the payload to the command: ") + std::strerror(errno);
+  }
+  if (!command.working_dir.empty() && ::chdir(command.working_dir.c_str()) != 0) {
+    return "cannot enter " + command.working_dir + ": " + std::strerror(errno);
+  }
+  std::vector<std::string> argv = command.argv;
+  std::vector<std::string> env = merged_environment(command.env);
+  std::vector<char*> argv_ptrs = pointers(argv);
+  std::vector<char*> env_ptrs = pointers(env);
+  ::execve(argv_ptrs[0], argv_ptrs.data(), env_ptrs.data());
+  return "cannot run " + command.argv[0] + ": " + std::strerror(errno);
+}
+
+}  // namespace spawnq

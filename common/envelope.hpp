@@ -1,0 +1,76 @@
+// The child protocol of SPEC §4 as values: the envelope the daemon hands a
+// job-runner on stdin, and the JSON lines a job writes on fd 3. Parsing and
+// formatting only, no I/O. Lives in library spawnq_protocol, which links no
+// database library, so that job-runner can use it and still start fast.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace spawnq {
+
+// An external command, resolved by the daemon from `handlers:`.
+struct CommandSpec {
+  std::vector<std::string> argv;
+  std::map<std::string, std::string> env;
+  std::string working_dir;
+};
+
+struct Envelope {
+  std::int64_t id = 0;
+  std::string queue;
+  std::string job_type;
+  nlohmann::json payload;
+  int attempt = 1;
+  int max_attempts = 1;
+  double timeout_s = 0;
+  std::optional<CommandSpec> command;
+};
+
+class EnvelopeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// `payload_json` is spliced in as it is (it comes from a jsonb column, so it is
+// valid JSON), which spares parsing every payload in the daemon.
+std::string format_envelope(const Envelope& envelope, std::string_view payload_json);
+Envelope parse_envelope(std::string_view text);  // throws EnvelopeError
+
+// The environment of a job (SPEC §4), in two steps so the daemon filters its
+// own environment once: `base` less every SPAWNQ_* and PG* variable (no
+// database credentials leak to jobs)…
+std::vector<std::string> job_base_environment(char** base);
+// …plus the job's own variables, and SPAWNQ_PARENT_PID so the runner can
+// tell whether its supervisor died before it started.
+std::vector<std::string> job_environment(const std::vector<std::string>& base, std::int64_t job_id,
+                                         const std::string& queue, const std::string& job_type,
+                                         int attempt, long parent_pid);
+
+struct ProgressLine {
+  double fraction = 0;
+  std::optional<std::string> message;
+};
+
+struct ResultLine {
+  enum class Kind { success, retry, fail } kind = Kind::success;
+  std::optional<std::string> error;
+  std::optional<double> retry_after_s;
+};
+
+using ChildMessage = std::variant<ProgressLine, ResultLine>;
+
+// One line from fd 3. Returns nullopt and says why in `error` for anything
+// that is not one of the four shapes of SPEC §4.
+std::optional<ChildMessage> parse_child_message(std::string_view line, std::string& error);
+std::string format_child_message(const ChildMessage& message);  // one line, with '\n'
+
+}  // namespace spawnq

@@ -1,0 +1,97 @@
+// spawnq work-all / work QUEUE: run the daemon in the foreground (SPEC §1.1, §6).
+#include <unistd.h>
+
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "commands.hpp"
+#include "common/errors.hpp"
+#include "common/log.hpp"
+#include "config/duration.hpp"
+#include "daemon/runner_path.hpp"
+#include "daemon/super_coordinator.hpp"
+
+namespace spawnq {
+namespace {
+
+struct WorkFlags {
+  std::string queue;
+  std::optional<int> max_workers;
+  std::optional<std::string> timeout;
+  std::optional<std::string> show;
+};
+
+std::string checked_runner(const Config& config) {
+  const std::string runner = config.runner.empty() ? default_runner_path() : config.runner;
+  if (::access(runner.c_str(), X_OK) != 0) {
+    throw UsageError("job-runner not found or not executable at " + runner +
+                     " (set runner: in the config)");
+  }
+  return runner;
+}
+
+void check_show(const Config& config, const std::optional<std::string>& flag) {
+  const std::string show = flag.value_or(config.show == ShowMode::tui ? "tui" : "lines");
+  if (show == "lines") return;
+  if (show != "tui") throw UsageError("--show: must be lines or tui, got '" + show + "'");
+  // The dashboard is its own piece of work; until it exists, say so plainly.
+  throw UsageError("--show=tui: the terminal dashboard is not available in this version; use --show=lines");
+}
+
+int run_daemon(CommandContext& ctx, std::vector<QueueConfig> queues) {
+  const Config& config = ctx.config();
+  const std::string runner = checked_runner(config);
+  init_logging("spawnq");
+  SuperCoordinator daemon(config, std::move(queues), runner);
+  return daemon.run();
+}
+
+}  // namespace
+
+Command add_work_all_command(CLI::App& app, CommandContext& ctx) {
+  CLI::App* sub = app.add_subcommand("work-all", "Run the daemon for every configured queue");
+  auto flags = std::make_shared<WorkFlags>();
+  sub->add_option("--show", flags->show, "lines (default) or tui");
+  return {sub, [&ctx, flags] {
+            check_show(ctx.config(), flags->show);
+            if (const int code = run_daemon(ctx, ctx.config().queues); code != 0) {
+              throw RuntimeFailure("the daemon stopped with unwritten outcomes");
+            }
+          }};
+}
+
+Command add_work_command(CLI::App& app, CommandContext& ctx) {
+  CLI::App* sub = app.add_subcommand("work", "Run the daemon for one queue");
+  auto flags = std::make_shared<WorkFlags>();
+  sub->add_option("QUEUE", flags->queue, "Queue to serve")->required();
+  sub->add_option("--max-workers", flags->max_workers, "Override the queue's max_workers");
+  sub->add_option("--timeout", flags->timeout, "Override the queue's job timeout (30, 30s, 5m)");
+  sub->add_option("--show", flags->show, "lines (default) or tui");
+  return {sub, [&ctx, flags] {
+            check_show(ctx.config(), flags->show);
+            if (!valid_queue_name(flags->queue)) {
+              throw UsageError("QUEUE: '" + flags->queue + "' must be 1-56 characters of A-Z a-z 0-9 _ . -");
+            }
+            QueueConfig queue = ctx.config().settings_for(flags->queue);
+            if (flags->max_workers) {
+              if (*flags->max_workers < 1) {
+                throw UsageError("--max-workers: must be ≥ 1, got " + std::to_string(*flags->max_workers));
+              }
+              queue.max_workers = *flags->max_workers;
+            }
+            if (flags->timeout) {
+              const auto timeout = parse_duration(*flags->timeout);
+              if (!timeout || timeout->count() <= 0) {
+                throw UsageError("--timeout: must be a positive duration such as 30, 30s or 5m, got '" +
+                                 *flags->timeout + "'");
+              }
+              queue.timeout = *timeout;
+            }
+            if (const int code = run_daemon(ctx, {queue}); code != 0) {
+              throw RuntimeFailure("the daemon stopped with unwritten outcomes");
+            }
+          }};
+}
+
+}  // namespace spawnq

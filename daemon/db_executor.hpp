@@ -1,0 +1,101 @@
+// DbExecutor is the one thread that talks to PostgreSQL for the event loop, so
+// that the loop never blocks on the database. The loop posts work; the work
+// runs here against a JobStore; its result (or error) is posted back to the
+// loop. While the database is unreachable it logs the outage once, reconnects
+// with backoff, and keeps the work that must not be lost (outcomes) queued
+// until it can be written; other work fails fast so callers can move on.
+//
+// post() may be called from the loop thread only; callbacks run on the loop.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include "common/job_store.hpp"
+
+namespace spawnq {
+
+enum class OnOutage {
+  fail,      // report the error to the caller (claims, heartbeats, progress)
+  keep,      // hold the work and run it once the database is back (outcomes)
+};
+
+class DbExecutor {
+ public:
+  DbExecutor(boost::asio::io_context& loop, std::string database_url);
+  ~DbExecutor();
+
+  void start();
+  // Stops after the running task; queued work is dropped (and counted in the log).
+  void stop();
+
+  // Runs `work` on the database thread, then `done(result)` on the loop, or
+  // `failed(error)` on the loop when it threw (never for OnOutage::keep work
+  // that failed only because the connection was lost).
+  template <typename Result>
+  void post(std::function<Result(JobStore&)> work, std::function<void(Result)> done,
+            std::function<void(std::exception_ptr)> failed, OnOutage on_outage);
+
+  // Called on the loop each time the database is reachable again after an outage.
+  void on_reconnect(std::function<void()> callback) { on_reconnect_ = std::move(callback); }
+
+  std::size_t queued() const;  // tasks not yet finished, the running one included
+  bool connected() const { return connected_; }
+
+ private:
+  struct Task {
+    std::function<void(JobStore&)> run;  // posts its own result to the loop
+    std::function<void(std::exception_ptr)> failed;
+    OnOutage on_outage;
+  };
+
+  void enqueue(Task task);
+  void thread_main();
+  bool ensure_connected();
+  void wait_before_retry();
+
+  boost::asio::io_context& loop_;
+  const std::string url_;
+  std::function<void()> on_reconnect_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Task> tasks_;
+  bool running_task_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Touched by the database thread only.
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<JobStore> store_;
+  std::chrono::milliseconds backoff_{250};
+  bool outage_logged_ = false;
+  std::chrono::steady_clock::time_point outage_started_;
+
+  std::atomic<bool> connected_{false};
+};
+
+template <typename Result>
+void DbExecutor::post(std::function<Result(JobStore&)> work, std::function<void(Result)> done,
+                      std::function<void(std::exception_ptr)> failed, OnOutage on_outage) {
+  auto& loop = loop_;
+  enqueue(Task{[&loop, work = std::move(work), done = std::move(done)](JobStore& store) {
+                 Result result = work(store);
+                 boost::asio::post(loop, [done, result = std::move(result)]() mutable {
+                   done(std::move(result));
+                 });
+               },
+               std::move(failed), on_outage});
+}
+
+}  // namespace spawnq

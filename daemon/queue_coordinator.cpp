@@ -1,0 +1,241 @@
+#include "queue_coordinator.hpp"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "common/connection.hpp"
+#include "common/utf8.hpp"
+#include "job_envelope.hpp"
+
+namespace spawnq {
+namespace {
+
+// Progress is written at most this often per job, the newest value winning.
+constexpr std::chrono::milliseconds kProgressInterval{250};
+
+std::string what(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return first_line(e.what());
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+std::string seconds_text(std::chrono::steady_clock::duration d) {
+  return fmt::format("{:.2f}s", std::chrono::duration<double>(d).count());
+}
+
+}  // namespace
+
+QueueCoordinator::QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, Settings settings)
+    : loop_(loop), db_(db), settings_(std::move(settings)), poll_timer_(loop) {}
+
+void QueueCoordinator::start(WorkerId worker) {
+  worker_ = worker;
+  started_ = true;
+  arm_poll();
+  claim();
+}
+
+void QueueCoordinator::wake() { claim(); }
+
+void QueueCoordinator::arm_poll() {
+  poll_timer_.expires_after(settings_.config->poll_interval);
+  poll_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || draining_) return;
+    claim();
+    arm_poll();
+  });
+}
+
+// 1. Claim: as many rows as there are free slots, in one statement.
+void QueueCoordinator::claim() {
+  if (!started_ || draining_) return;
+  if (claim_in_flight_) {
+    claim_again_ = true;  // a wake-up while asking: ask again when the answer comes
+    return;
+  }
+  const auto max = static_cast<std::size_t>(settings_.queue.max_workers);
+  if (running_.size() >= max) return;  // a finishing job claims again
+  const std::size_t free = max - running_.size();
+  claim_in_flight_ = true;
+  claim_again_ = false;
+  const std::string queue = name();
+  const WorkerId worker = worker_;
+  const int max_attempts = settings_.queue.max_attempts;
+  std::vector<JobId> known;
+  if (must_reconcile_) {
+    for (const auto& [id, run] : running_) known.push_back(id);
+  }
+  const bool reconcile = must_reconcile_;
+  db_.post<std::vector<ClaimedJob>>(
+      [=](JobStore& store) {
+        // A claim lost with the connection may have committed: give back any
+        // row we hold but never heard of before claiming more.
+        if (reconcile) {
+          for (JobId id : store.release_unknown_claims(worker, queue, known)) {
+            spdlog::warn("queue={} job={} released: claimed by a lost connection", queue, id);
+          }
+        }
+        return store.claim(queue, static_cast<int>(free), worker, max_attempts);
+      },
+      [this, free](std::vector<ClaimedJob> jobs) {
+        must_reconcile_ = false;
+        on_claimed(free, std::move(jobs));
+      },
+      [this](std::exception_ptr error) {
+        claim_in_flight_ = false;
+        must_reconcile_ = true;
+        spdlog::debug("queue={} claim failed: {}", name(), what(error));
+      },
+      OnOutage::fail);
+}
+
+void QueueCoordinator::on_claimed(std::size_t asked, std::vector<ClaimedJob> jobs) {
+  claim_in_flight_ = false;
+  for (const ClaimedJob& job : jobs) start_job(job);
+  // A full batch means more may be waiting; so may a wake-up that came meanwhile.
+  if (jobs.size() == asked || claim_again_) claim();
+}
+
+// 2. Spawn: one job-runner per job, in its own process group.
+void QueueCoordinator::start_job(const ClaimedJob& job) {
+  const JobId id = job.id;
+  const std::string tag = fmt::format("[{} #{}] ", job.queue, id);
+  auto child = ChildProcess::create(
+      loop_, ChildProcess::Callbacks{
+                 [tag](std::string_view line) { spdlog::info("{}{}", tag, line); },
+                 [this, id](const ProgressLine& progress) { on_progress(id, progress); },
+                 [tag](std::string_view line, const std::string& why) {
+                   spdlog::warn("{}ignoring fd 3 line ({}): {:.200}", tag, why, line);
+                 },
+                 [this, id](const ChildProcess::Exit& exit) { on_exit(id, exit); }});
+  const auto timeout = job_timeout(settings_.queue, *settings_.config, job.job_type);
+  ChildProcess::Options options{
+      settings_.runner, id, build_envelope(job, settings_.queue, *settings_.config),
+      job_environment(*settings_.base_environment, id, job.queue, job.job_type, job.attempt, ::getpid()),
+      timeout, settings_.config->sigterm_grace};
+  try {
+    child->spawn(options);
+  } catch (const std::exception& e) {
+    spdlog::error("queue={} job={} attempt={} cannot start {}: {}", job.queue, id, job.attempt,
+                  settings_.runner, e.what());
+    AttemptFacts facts;
+    facts.result = ResultLine{ResultLine::Kind::retry, std::string("cannot start job-runner: ") + e.what(),
+                              std::nullopt};
+    facts.attempt = job.attempt;
+    facts.max_attempts = job.max_attempts;
+    record(job, decide_outcome(facts, settings_.queue.backoff), nullptr, std::nullopt);
+    return;
+  }
+  spdlog::info("queue={} job={} attempt={} started {} pid={} timeout={}", job.queue, id, job.attempt,
+               job.job_type, child->pid(), format_duration(timeout));
+  running_.emplace(id, Running{job, std::move(child), nullptr, std::nullopt});
+}
+
+// 3. Reap: the child is gone; decide what it means.
+void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
+  auto it = running_.find(id);
+  if (it == running_.end()) return;
+  Running run = std::move(it->second);
+  running_.erase(it);
+  const ClaimedJob& job = run.job;
+  spdlog::info("queue={} job={} attempt={} {} in {}{}", job.queue, id, job.attempt,
+               describe_exit(exit.status), seconds_text(exit.elapsed),
+               exit.timed_out ? " (timed out)" : exit.interrupted ? " (interrupted)" : "");
+  AttemptFacts facts{exit.status, exit.result, exit.timed_out, exit.interrupted,
+                     job_timeout(settings_.queue, *settings_.config, job.job_type), job.attempt,
+                     job.max_attempts};
+  record(job, decide_outcome(facts, settings_.queue.backoff), &exit, run.child->pid());
+  claim();  // a slot is free
+}
+
+// 4. Record: fenced by (job, attempt, worker), kept across database outages.
+void QueueCoordinator::record(const ClaimedJob& job, const Decision& decision,
+                              const ChildProcess::Exit* exit, std::optional<int> pid) {
+  AttemptRecord r;
+  r.job_id = job.id;
+  r.attempt = job.attempt;
+  r.worker_id = worker_;
+  r.next_status = decision.next;
+  r.retry_delay = decision.delay;
+  r.outcome = decision.outcome;
+  r.pid = pid;
+  if (decision.error) r.error = to_valid_utf8(*decision.error);
+  if (exit) {
+    (exit->status.signaled ? r.signal : r.exit_code) = exit->status.value;
+    const std::string_view tail = exit->output_tail;
+    r.output_tail = to_valid_utf8(tail.substr(tail.size() - std::min<std::size_t>(tail.size(), 8192)));
+  }
+  const std::string summary =
+      fmt::format("queue={} job={} attempt={} → {}{}{}", job.queue, job.id, job.attempt,
+                  to_string(decision.next),
+                  decision.next == JobStatus::retry_wait ? " in " + format_duration(decision.delay) : "",
+                  decision.error ? ": " + *decision.error : "");
+  ++unwritten_;
+  db_.post<bool>(
+      [r](JobStore& store) { return store.record(r); },
+      [this, summary](bool applied) {
+        --unwritten_;
+        if (applied) spdlog::info("{}", summary);
+        else spdlog::warn("{} not recorded: the job moved on meanwhile (rescued or cancelled)", summary);
+      },
+      [this, summary](std::exception_ptr error) {
+        --unwritten_;
+        spdlog::error("{} not recorded: {}", summary, what(error));
+      },
+      OnOutage::keep);
+}
+
+void QueueCoordinator::on_progress(JobId id, const ProgressLine& progress) {
+  auto it = running_.find(id);
+  if (it == running_.end()) return;
+  Running& run = it->second;
+  run.unsent_progress = progress.fraction;
+  if (run.progress_timer) return;  // a write is already scheduled
+  run.progress_timer = std::make_unique<boost::asio::steady_timer>(loop_, kProgressInterval);
+  run.progress_timer->async_wait([this, id](const boost::system::error_code& ec) {
+    if (!ec) send_progress(id);
+  });
+  send_progress(id);
+}
+
+void QueueCoordinator::send_progress(JobId id) {
+  auto it = running_.find(id);
+  if (it == running_.end()) return;
+  Running& run = it->second;
+  if (!run.unsent_progress) {
+    run.progress_timer.reset();  // quiet for a whole interval: the next line writes at once
+    return;
+  }
+  const double fraction = *run.unsent_progress;
+  run.unsent_progress.reset();
+  const JobId job = id;
+  const int attempt = run.job.attempt;
+  const WorkerId worker = worker_;
+  db_.post<bool>([=](JobStore& store) { return store.update_progress(job, attempt, worker, fraction); },
+                 [](bool) {}, [](std::exception_ptr) {}, OnOutage::fail);
+  run.progress_timer->expires_after(kProgressInterval);
+  run.progress_timer->async_wait([this, id](const boost::system::error_code& ec) {
+    if (!ec) send_progress(id);
+  });
+}
+
+void QueueCoordinator::drain() {
+  draining_ = true;
+  poll_timer_.cancel();
+}
+
+void QueueCoordinator::interrupt(std::chrono::milliseconds grace) {
+  for (auto& [id, run] : running_) run.child->interrupt(grace);
+}
+
+void QueueCoordinator::database_back() {
+  must_reconcile_ = true;
+  claim();
+}
+
+}  // namespace spawnq

@@ -1,0 +1,77 @@
+// QueueCoordinator runs one queue: it asks the database for as many jobs as it
+// has free slots, starts a ChildProcess for each, and records each outcome.
+// A freed slot claims again at once; a notification or the poll timer wakes
+// it when idle. It never runs more than max_workers children. It lives on the
+// event loop thread and is never called from anywhere else.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "child_process.hpp"
+#include "config/config.hpp"
+#include "db_executor.hpp"
+
+namespace spawnq {
+
+class QueueCoordinator {
+ public:
+  struct Settings {
+    QueueConfig queue;
+    const Config* config = nullptr;             // handlers, poll interval, grace
+    std::string runner;                         // the job-runner to exec
+    const std::vector<std::string>* base_environment = nullptr;  // SPAWNQ_*/PG* removed
+  };
+
+  QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, Settings settings);
+
+  void start(WorkerId worker);
+  void wake();                   // a job may be waiting
+  void drain();                  // claim nothing more; running jobs go on
+  void interrupt(std::chrono::milliseconds grace);  // stop running jobs: SIGTERM, then SIGKILL
+  void database_back();          // after an outage: make sure of our claims, then claim
+
+  const std::string& name() const { return settings_.queue.name; }
+  std::size_t running() const { return running_.size(); }
+  bool idle() const { return running_.empty() && !claim_in_flight_ && unwritten_ == 0; }
+
+ private:
+  struct Running {
+    ClaimedJob job;
+    std::shared_ptr<ChildProcess> child;
+    std::unique_ptr<boost::asio::steady_timer> progress_timer;
+    std::optional<double> unsent_progress;
+  };
+
+  void claim();
+  void on_claimed(std::size_t asked, std::vector<ClaimedJob> jobs);
+  void start_job(const ClaimedJob& job);
+  void on_exit(JobId id, const ChildProcess::Exit& exit);
+  void record(const ClaimedJob& job, const Decision& decision, const ChildProcess::Exit* exit,
+              std::optional<int> pid);
+  void on_progress(JobId id, const ProgressLine& progress);
+  void send_progress(JobId id);
+  void arm_poll();
+
+  boost::asio::io_context& loop_;
+  DbExecutor& db_;
+  const Settings settings_;
+  WorkerId worker_ = 0;
+  std::map<JobId, Running> running_;
+  bool started_ = false;
+  bool draining_ = false;
+  bool claim_in_flight_ = false;
+  bool claim_again_ = false;
+  bool must_reconcile_ = false;
+  std::size_t unwritten_ = 0;  // outcomes posted but not yet written
+  boost::asio::steady_timer poll_timer_;
+};
+
+}  // namespace spawnq

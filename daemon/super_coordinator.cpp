@@ -1,0 +1,227 @@
+#include "super_coordinator.hpp"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <spdlog/spdlog.h>
+
+#include "common/connection.hpp"
+#include "spawnq/version.hpp"
+
+extern char** environ;
+
+namespace spawnq {
+namespace {
+
+constexpr std::chrono::milliseconds kDrainCheck{50};
+
+std::string host_name() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+
+// A daemon started with a closed stdin/stdout/stderr would hand those numbers
+// to its own pipes and sockets; keep 0-2 taken.
+void keep_standard_fds_open() {
+  for (int fd = 0; fd < 3; ++fd) {
+    if (::fcntl(fd, F_GETFD) < 0) ::open("/dev/null", O_RDWR);
+  }
+}
+
+}  // namespace
+
+SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queues, std::string runner)
+    : config_(std::move(config)),
+      runner_(std::move(runner)),
+      base_environment_(job_base_environment(environ)),
+      signals_(loop_),
+      db_(loop_, config_.database_url),
+      heartbeat_timer_(loop_),
+      shutdown_timer_(loop_),
+      drain_check_timer_(loop_) {
+  std::vector<std::string> names;
+  for (QueueConfig& queue : queues) {
+    names.push_back(queue.name);
+    coordinators_.push_back(std::make_unique<QueueCoordinator>(
+        loop_, db_, QueueCoordinator::Settings{std::move(queue), &config_, runner_, &base_environment_}));
+  }
+  listener_ = std::make_unique<NotificationListener>(
+      loop_, config_.database_url, names, [this](const std::string& queue) {
+        for (auto& coordinator : coordinators_) {
+          if (coordinator->name() == queue) coordinator->wake();
+        }
+      });
+  db_.on_reconnect([this] {
+    for (auto& coordinator : coordinators_) coordinator->database_back();
+  });
+}
+
+SuperCoordinator::~SuperCoordinator() {
+  listener_->stop();
+  db_.stop();
+}
+
+int SuperCoordinator::run() {
+  start();
+  loop_.run();
+  return exit_code_;
+}
+
+void SuperCoordinator::start() {
+  keep_standard_fds_open();
+  // Writing to a pipe whose job is gone must be an error, not our death.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Grandchildren whose parent job exits are re-parented to us and reaped
+  // here, instead of becoming init's problem.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGCHLD);
+  watch_signals();
+  std::string queues;
+  for (const auto& coordinator : coordinators_) {
+    queues += fmt::format("{}{}", queues.empty() ? "" : " ", coordinator->name());
+  }
+  spdlog::info("spawnq {} starting: pid={} queues=[{}] runner={}", kVersion, ::getpid(), queues, runner_);
+  db_.start();
+  listener_->start();
+  register_worker();
+}
+
+void SuperCoordinator::watch_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    on_signal(signal);
+    watch_signals();
+  });
+}
+
+void SuperCoordinator::register_worker() {
+  std::vector<std::string> names;
+  for (const auto& coordinator : coordinators_) names.push_back(coordinator->name());
+  const std::string host = host_name();
+  db_.post<WorkerId>(
+      [=](JobStore& store) { return store.register_worker(host, ::getpid(), names, kVersion); },
+      [this](WorkerId worker) {
+        worker_ = worker;
+        if (draining_) return check_drained();
+        for (const auto& coordinator : coordinators_) {
+          coordinator->start(worker);
+          spdlog::info("queue={} serving: max_workers={}", coordinator->name(),
+                       config_.settings_for(coordinator->name()).max_workers);
+        }
+        spdlog::info("worker={} registered on host {}", worker, host_name());
+        heartbeat();
+      },
+      [this](std::exception_ptr) {
+        // Not an outage (those are waited out): the schema is missing or wrong.
+        spdlog::critical("cannot register this daemon in spawnq.workers; is the schema migrated?");
+        finish(1);
+      },
+      OnOutage::keep);
+}
+
+void SuperCoordinator::heartbeat() {
+  heartbeat_timer_.expires_after(config_.heartbeat_interval);
+  heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    const WorkerId worker = *worker_;
+    db_.post<bool>([worker](JobStore& store) { return store.heartbeat(worker); },
+                   [worker](bool alive) {
+                     if (!alive) spdlog::warn("worker={} heartbeat found no worker row", worker);
+                   },
+                   [](std::exception_ptr) {}, OnOutage::fail);
+    heartbeat();
+  });
+}
+
+void SuperCoordinator::on_signal(int signal) {
+  if (signal == SIGCHLD) {
+    reap_orphans();
+    return;
+  }
+  ++interrupts_seen_;
+  if (!draining_) {
+    begin_drain();
+  } else if (signal == SIGINT && interrupts_seen_ >= 2 && !interrupted_) {
+    // A second Ctrl-C: the person at the terminal does not want to wait.
+    spdlog::warn("second interrupt: stopping running jobs now");
+    interrupt_children();
+  } else {
+    spdlog::info("already draining ({} job(s) running)", running());
+  }
+}
+
+void SuperCoordinator::begin_drain() {
+  draining_ = true;
+  spdlog::info("draining: claiming nothing more; waiting up to {} for {} running job(s)",
+               format_duration(config_.shutdown_timeout), running());
+  for (auto& coordinator : coordinators_) coordinator->drain();
+  shutdown_timer_.expires_after(config_.shutdown_timeout);
+  shutdown_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !interrupted_) interrupt_children();
+  });
+  check_drained();
+}
+
+void SuperCoordinator::interrupt_children() {
+  interrupted_ = true;
+  if (running() > 0) {
+    spdlog::warn("stopping {} running job(s): SIGTERM now, SIGKILL after {}", running(),
+                 format_duration(config_.sigterm_grace));
+  }
+  for (auto& coordinator : coordinators_) coordinator->interrupt(config_.sigterm_grace);
+}
+
+std::size_t SuperCoordinator::running() const {
+  std::size_t total = 0;
+  for (const auto& coordinator : coordinators_) total += coordinator->running();
+  return total;
+}
+
+void SuperCoordinator::check_drained() {
+  bool idle = running() == 0;
+  for (const auto& coordinator : coordinators_) idle = idle && coordinator->idle();
+  if (idle && db_.queued() == 0) {
+    if (!worker_) return finish(0);
+    const WorkerId worker = *worker_;
+    worker_.reset();
+    db_.post<bool>([worker](JobStore& store) { store.remove_worker(worker); return true; },
+                   [this](bool) { finish(0); }, [this](std::exception_ptr) { finish(0); },
+                   OnOutage::fail);
+    return;
+  }
+  if (running() == 0) {
+    // Children are gone but outcomes wait for the database: give it a bounded
+    // while, then leave them to the stuck-job rescue of another daemon.
+    const auto now = std::chrono::steady_clock::now();
+    if (children_gone_at_ == std::chrono::steady_clock::time_point{}) children_gone_at_ = now;
+    if (now - children_gone_at_ > config_.shutdown_timeout) {
+      spdlog::error("exiting with {} outcome(s) unwritten: the database is unreachable; "
+                    "their jobs will be rescued as stuck", db_.queued());
+      return finish(1);
+    }
+  }
+  drain_check_timer_.expires_after(kDrainCheck);
+  drain_check_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) check_drained();
+  });
+}
+
+void SuperCoordinator::finish(int exit_code) {
+  exit_code_ = exit_code;
+  spdlog::info("stopped{}", exit_code == 0 ? "" : " with errors");
+  heartbeat_timer_.cancel();
+  shutdown_timer_.cancel();
+  drain_check_timer_.cancel();
+  signals_.cancel();
+  listener_->stop();
+  db_.stop();
+  loop_.stop();
+}
+
+}  // namespace spawnq

@@ -1,0 +1,66 @@
+// SuperCoordinator is the daemon (`work-all`, `work QUEUE`): it owns the
+// io_context, the signals, the database thread, the notification listener,
+// and one QueueCoordinator per served queue. It registers the daemon in
+// spawnq.workers, heartbeats, and on SIGTERM/SIGINT drains as SPEC §6 says:
+// stop claiming, wait shutdown_timeout for running jobs, then SIGTERM them and
+// SIGKILL after sigterm_grace, write every outcome, and exit.
+// Everything but start-up and the database/listener threads runs on the loop.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "config/config.hpp"
+#include "db_executor.hpp"
+#include "notification_listener.hpp"
+#include "queue_coordinator.hpp"
+
+namespace spawnq {
+
+class SuperCoordinator {
+ public:
+  // `queues`: the queues this daemon serves, settings resolved.
+  SuperCoordinator(Config config, std::vector<QueueConfig> queues, std::string runner);
+  ~SuperCoordinator();
+
+  // Runs until drained; returns the exit code (0 when every outcome was written).
+  int run();
+
+ private:
+  void start();
+  void register_worker();
+  void heartbeat();
+  void on_signal(int signal);
+  void begin_drain();
+  void interrupt_children();
+  void check_drained();
+  void finish(int exit_code);
+  std::size_t running() const;
+  void watch_signals();
+
+  Config config_;
+  std::string runner_;
+  std::vector<std::string> base_environment_;
+  boost::asio::io_context loop_;
+  boost::asio::signal_set signals_;
+  DbExecutor db_;
+  std::unique_ptr<NotificationListener> listener_;
+  std::vector<std::unique_ptr<QueueCoordinator>> coordinators_;
+  std::optional<WorkerId> worker_;
+  boost::asio::steady_timer heartbeat_timer_;
+  boost::asio::steady_timer shutdown_timer_;
+  boost::asio::steady_timer drain_check_timer_;
+  bool draining_ = false;
+  bool interrupted_ = false;
+  int interrupts_seen_ = 0;
+  std::chrono::steady_clock::time_point children_gone_at_{};
+  int exit_code_ = 0;
+};
+
+}  // namespace spawnq
