@@ -40,6 +40,7 @@ void NotificationListener::stop() {
 void NotificationListener::thread_main() {
   auto backoff = std::chrono::milliseconds(250);
   bool had_connection = false;
+  bool outage_logged = false;
   while (!stopping_) {
     try {
       auto conn = connect_database(url_, "spawnq listener");
@@ -51,16 +52,21 @@ void NotificationListener::thread_main() {
       }
       conn->get_notifs();  // sends the LISTENs
       if (had_connection) {
-        spdlog::info("listener: reconnected; waking every queue");
+        spdlog::info("listener: listening again; waking every queue");
         for (const std::string& queue : queues_) boost::asio::post(loop_, [this, queue] { wake_(queue); });
       }
       had_connection = true;
+      outage_logged = false;
       backoff = std::chrono::milliseconds(250);
       // A short timeout keeps stop() prompt; a notification ends the wait at once.
       while (!stopping_) conn->await_notification(0, 200'000);
     } catch (const std::exception& e) {
       if (stopping_) return;
-      spdlog::warn("listener: {}; reconnecting in {}ms", first_line(e.what()), backoff.count());
+      if (!outage_logged) {
+        outage_logged = true;
+        spdlog::warn("listener: {}; reconnecting with backoff (queues are polled meanwhile)",
+                     first_line(e.what()));
+      }
       for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
            waited += std::chrono::milliseconds(50)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
