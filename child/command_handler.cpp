@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "process_io.hpp"
+
 extern char** environ;
 
 namespace spawnq {
@@ -38,13 +40,6 @@ std::vector<std::string> merged_environment(const std::map<std::string, std::str
   return entries;
 }
 
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> result;
-  for (std::string& s : strings) result.push_back(s.data());
-  result.push_back(nullptr);
-  return result;
-}
-
 }  // namespace
 
 std::string exec_command(const CommandSpec& command, const std::string& payload_json) {
@@ -56,8 +51,8 @@ std::string exec_command(const CommandSpec& command, const std::string& payload_
   }
   std::vector<std::string> argv = command.argv;
   std::vector<std::string> env = merged_environment(command.env);
-  std::vector<char*> argv_ptrs = pointers(argv);
-  std::vector<char*> env_ptrs = pointers(env);
+  std::vector<char*> argv_ptrs = c_strings(argv);
+  std::vector<char*> env_ptrs = c_strings(env);
   ::execve(argv_ptrs[0], argv_ptrs.data(), env_ptrs.data());
   return "cannot run " + command.argv[0] + ": " + std::strerror(errno);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/envelope.hpp"
+#include "process_io.hpp"
 
 extern char** environ;
 
@@ -24,22 +25,15 @@ struct Spawned {
   std::string error;
 };
 
-std::vector<char*> pointers(std::vector<std::string>& strings) {
-  std::vector<char*> result;
-  for (std::string& s : strings) result.push_back(s.data());
-  result.push_back(nullptr);
-  return result;
-}
-
 // posix_spawnp with some fds of the child replaced: {child_fd, our_fd}.
 Spawned spawn(std::vector<std::string> argv, const std::vector<std::pair<int, int>>& fds,
               std::vector<std::string>* env = nullptr) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   for (const auto& [child_fd, our_fd] : fds) posix_spawn_file_actions_adddup2(&actions, our_fd, child_fd);
-  std::vector<char*> argv_ptrs = pointers(argv);
+  std::vector<char*> argv_ptrs = c_strings(argv);
   std::vector<char*> env_ptrs;
-  if (env) env_ptrs = pointers(*env);
+  if (env) env_ptrs = c_strings(*env);
   Spawned spawned;
   const int rc = ::posix_spawnp(&spawned.pid, argv_ptrs[0], &actions, nullptr, argv_ptrs.data(),
                                 env ? env_ptrs.data() : environ);
@@ -55,16 +49,6 @@ int wait_for(pid_t pid, int* raw_status = nullptr) {
   if (raw_status) *raw_status = status;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return 128 + WTERMSIG(status);
-}
-
-std::string read_all(int fd) {
-  std::string text;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n > 0) text.append(buffer, static_cast<std::size_t>(n));
-    else if (n == 0 || errno != EINTR) return text;
-  }
 }
 
 // spawnq beside this job-runner (an install or a build tree), else in PATH.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "command_handler.hpp"
+#include "process_io.hpp"
 #include "common/outcome.hpp"
 #include "result_channel.hpp"
 
@@ -39,17 +40,6 @@ bool tie_to_parent() {
   return !expected || std::atol(expected) == static_cast<long>(::getppid());
 }
 
-// read(2) rather than iostreams: every job pays for this program's start-up.
-std::string read_stdin() {
-  std::string text;
-  char buffer[16384];
-  for (;;) {
-    const ssize_t n = ::read(0, buffer, sizeof buffer);
-    if (n > 0) text.append(buffer, static_cast<std::size_t>(n));
-    else if (n == 0 || errno != EINTR) return text;
-  }
-}
-
 int run_handler(const Handler& handler, const Envelope& envelope) {
   Job job{envelope.id,      envelope.queue,        envelope.job_type, envelope.payload,
           envelope.attempt, envelope.max_attempts, envelope.timeout_s};
@@ -76,7 +66,8 @@ int run_handler(const Handler& handler, const Envelope& envelope) {
 
 int run_supervised(std::int64_t job_id, const Registry& registry) {
   if (!tie_to_parent()) return kExitSoftware;
-  const std::string text = read_stdin();
+  // read(2) rather than iostreams: every job pays for this program's start-up.
+  const std::string text = read_all(0);
   Envelope envelope;
   try {
     envelope = parse_envelope(text);

@@ -59,14 +59,7 @@ bool DbExecutor::ensure_connected() {
     conn_ = connect_database(url_, "spawnq daemon");
     store_ = std::make_unique<JobStore>(*conn_);
   } catch (const std::exception& e) {
-    store_.reset();
-    conn_.reset();
-    connected_ = false;
-    if (!outage_logged_) {
-      outage_logged_ = true;
-      outage_started_ = std::chrono::steady_clock::now();
-      spdlog::error("database unreachable: {}; retrying with backoff", first_line(e.what()));
-    }
+    lost_connection("database unreachable", e);
     return false;
   }
   connected_ = true;
@@ -78,6 +71,17 @@ bool DbExecutor::ensure_connected() {
     if (on_reconnect_) boost::asio::post(loop_, on_reconnect_);
   }
   return true;
+}
+
+// Drops the connection; an outage is logged once, when it starts.
+void DbExecutor::lost_connection(const char* what, const std::exception& error) {
+  store_.reset();
+  conn_.reset();
+  connected_ = false;
+  if (outage_logged_) return;
+  outage_logged_ = true;
+  outage_started_ = std::chrono::steady_clock::now();
+  spdlog::error("{}: {}; retrying with backoff", what, first_line(error.what()));
 }
 
 void DbExecutor::wait_before_retry() {
@@ -120,14 +124,7 @@ void DbExecutor::thread_main() {
         }
         // The connection died under the task. Work kept across outages is
         // fenced, so running it again is safe even if its commit went through.
-        conn_.reset();
-        store_.reset();
-        connected_ = false;
-        if (!outage_logged_) {
-          outage_logged_ = true;
-          outage_started_ = std::chrono::steady_clock::now();
-          spdlog::error("database connection lost: {}; retrying with backoff", first_line(e.what()));
-        }
+        lost_connection("database connection lost", e);
         if (task.on_outage == OnOutage::keep) {
           finished = false;
         } else {

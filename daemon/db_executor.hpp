@@ -63,6 +63,7 @@ class DbExecutor {
   void thread_main();
   bool ensure_connected();
   void wait_before_retry();
+  void lost_connection(const char* what, const std::exception& error);
 
   boost::asio::io_context& loop_;
   const std::string url_;

@@ -17,6 +17,7 @@ namespace spawnq {
 namespace {
 
 constexpr std::chrono::milliseconds kDrainCheck{50};
+constexpr std::chrono::seconds kDrainReport{5};
 
 std::string host_name() {
   char name[256] = {};
@@ -195,10 +196,16 @@ void SuperCoordinator::check_drained() {
                    OnOutage::fail);
     return;
   }
+  const auto now = std::chrono::steady_clock::now();
+  if (running() > 0 && now - last_drain_report_ >= kDrainReport) {
+    if (last_drain_report_ != std::chrono::steady_clock::time_point{}) {
+      spdlog::info("draining: still waiting for {} running job(s)", running());
+    }
+    last_drain_report_ = now;
+  }
   if (running() == 0) {
     // Children are gone but outcomes wait for the database: give it a bounded
     // while, then leave them to the stuck-job rescue of another daemon.
-    const auto now = std::chrono::steady_clock::now();
     if (children_gone_at_ == std::chrono::steady_clock::time_point{}) children_gone_at_ = now;
     if (now - children_gone_at_ > config_.shutdown_timeout) {
       spdlog::error("exiting with {} outcome(s) unwritten: the database is unreachable; "

@@ -60,6 +60,7 @@ class SuperCoordinator {
   bool interrupted_ = false;
   int interrupts_seen_ = 0;
   std::chrono::steady_clock::time_point children_gone_at_{};
+  std::chrono::steady_clock::time_point last_drain_report_{};
   int exit_code_ = 0;
 };
 
