@@ -2,164 +2,10 @@
 
 #include <pqxx/pqxx>
 
+#include "job_store_sql.hpp"
+
 namespace spawnq {
 namespace {
-
-constexpr const char* kLiveStatuses = "('pending', 'processing', 'retry_wait')";
-
-// The statements, prepared once per connection (lazily, on first use).
-struct Statement {
-  const char* name;
-  std::string sql;
-};
-
-const std::vector<Statement>& statements() {
-  static const std::vector<Statement> all = {
-      {"enqueue",
-       "SELECT spawnq.enqueue(job_type => $1, payload => $2::jsonb, queue => $3, priority => $4,"
-       " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
-       " max_attempts => $7, reference => $8, job_group => $9)"},
-      {"claim",
-       "WITH picked AS ("
-       "  SELECT id FROM spawnq.jobs"
-       "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
-       "   ORDER BY priority DESC, available_at, id"
-       "   LIMIT $2 FOR UPDATE SKIP LOCKED),"
-       " claimed AS ("
-       "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
-       "         max_attempts = COALESCE(j.max_attempts, $4), worker_id = $3,"
-       "         started_at = now(), finished_at = NULL, progress = NULL"
-       "    FROM picked WHERE j.id = picked.id"
-       "  RETURNING j.*),"
-       " opened AS ("
-       "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id)"
-       "  SELECT id, attempts, $3 FROM claimed)"
-       " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
-       "        reference, job_group"
-       "   FROM claimed ORDER BY priority DESC, available_at, id"},
-      {"record",
-       "WITH job AS ("
-       "  UPDATE spawnq.jobs SET status = $4::text,"
-       "         available_at = CASE WHEN $4::text = 'retry_wait'"
-       "                             THEN now() + make_interval(secs => $5::float8)"
-       "                             ELSE available_at END,"
-       "         finished_at = CASE WHEN $4::text = 'retry_wait' THEN NULL ELSE now() END,"
-       "         progress = CASE WHEN $4::text = 'done' THEN 1 ELSE progress END,"
-       "         last_error = CASE WHEN $4::text = 'done' THEN last_error ELSE $10 END"
-       "   WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing'"
-       "  RETURNING id),"
-       " attempt AS ("
-       "  UPDATE spawnq.job_attempts a SET finished_at = now(), outcome = $6, pid = $7,"
-       "         exit_code = $8, signal = $9, error = $10, output_tail = $11"
-       "    FROM job WHERE a.job_id = job.id AND a.attempt = $2 AND a.worker_id = $3"
-       "     AND a.finished_at IS NULL)"
-       " SELECT count(*) FROM job"},
-      {"register_worker",
-       "INSERT INTO spawnq.workers (host, pid, queues, version) VALUES ($1, $2, $3::text[], $4)"
-       " RETURNING id"},
-      {"remove_worker", "DELETE FROM spawnq.workers WHERE id = $1"},
-      {"heartbeat", "UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $1 RETURNING id"},
-      {"update_progress",
-       "UPDATE spawnq.jobs SET progress = $4"
-       " WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing' RETURNING id"},
-      {"release_unknown_claims",
-       "WITH released AS ("
-       "  UPDATE spawnq.jobs SET status = 'pending', attempts = attempts - 1, started_at = NULL"
-       "   WHERE worker_id = $1 AND queue = $2 AND status = 'processing'"
-       "     AND NOT (id = ANY($3::bigint[]))"
-       "  RETURNING id, attempts + 1 AS attempt),"
-       " forgotten AS ("
-       "  DELETE FROM spawnq.job_attempts a USING released"
-       "   WHERE a.job_id = released.id AND a.attempt = released.attempt AND a.worker_id = $1"
-       "     AND a.finished_at IS NULL)"
-       " SELECT id FROM released ORDER BY id"},
-      {"load_job",
-       "SELECT id, queue, job_type, payload::text, priority, attempts + 1,"
-       "       COALESCE(max_attempts, $2), reference, job_group"
-       "  FROM spawnq.jobs WHERE id = $1"},
-      {"record_manual",
-       "WITH job AS ("
-       "  UPDATE spawnq.jobs SET status = $3::text, attempts = $2, worker_id = NULL,"
-       "         started_at = now(),"
-       "         available_at = CASE WHEN $3::text = 'retry_wait'"
-       "                             THEN now() + make_interval(secs => $4::float8)"
-       "                             ELSE available_at END,"
-       "         finished_at = CASE WHEN $3::text = 'retry_wait' THEN NULL ELSE now() END,"
-       "         progress = CASE WHEN $3::text = 'done' THEN 1 ELSE progress END,"
-       "         last_error = CASE WHEN $3::text = 'done' THEN last_error ELSE $9 END"
-       "   WHERE id = $1 AND status IN ('pending', 'retry_wait', 'failed', 'dead')"
-       "  RETURNING id),"
-       " attempt AS ("
-       "  INSERT INTO spawnq.job_attempts (job_id, attempt, pid, started_at, finished_at, outcome,"
-       "                                   exit_code, signal, error, output_tail)"
-       "  SELECT id, $2, $6, now(), now(), $5, $7, $8, $9, $10 FROM job)"
-       " SELECT count(*) FROM job"},
-      {"stats",
-       "SELECT queue, status, count(*),"
-       "       extract(epoch FROM now() - min(available_at) FILTER ("
-       "         WHERE status IN ('pending', 'retry_wait') AND available_at <= now()))::float8"
-       "  FROM spawnq.jobs WHERE ($1::text IS NULL OR queue = $1)"
-       " GROUP BY queue, status ORDER BY queue"},
-      {"show_job", "SELECT row_to_json(j)::text FROM spawnq.jobs j WHERE id = $1"},
-      {"show_attempts",
-       "SELECT COALESCE(json_agg(a ORDER BY a.id), '[]')::text"
-       "  FROM (SELECT id, attempt, worker_id, pid, started_at, finished_at, exit_code, signal,"
-       "               outcome, error, output_tail"
-       "          FROM spawnq.job_attempts WHERE job_id = $1) a"},
-      {"requeue_stuck",
-       "WITH stuck AS ("
-       "  SELECT j.id FROM spawnq.jobs j LEFT JOIN spawnq.workers w ON w.id = j.worker_id"
-       "   WHERE j.status = 'processing' AND ($1::text IS NULL OR j.queue = $1)"
-       "     AND (w.id IS NULL OR w.heartbeat_at < now() - make_interval(secs => $2::float8))"
-       "   FOR UPDATE OF j SKIP LOCKED),"
-       " moved AS ("
-       "  UPDATE spawnq.jobs j"
-       "     SET status = CASE WHEN j.attempts >= COALESCE(j.max_attempts, $3)"
-       "                       THEN 'dead' ELSE 'retry_wait' END,"
-       "         available_at = now(),"
-       "         finished_at = CASE WHEN j.attempts >= COALESCE(j.max_attempts, $3)"
-       "                            THEN now() END,"
-       "         last_error = 'lost: worker ' || COALESCE(j.worker_id::text, '?')"
-       "                      || ' stopped answering while the job ran'"
-       "    FROM stuck WHERE j.id = stuck.id"
-       "  RETURNING j.id, j.queue, j.status, j.attempts, j.worker_id, j.last_error),"
-       " closed AS ("
-       "  UPDATE spawnq.job_attempts a SET finished_at = now(), outcome = 'lost',"
-       "         error = moved.last_error"
-       "    FROM moved WHERE a.job_id = moved.id AND a.attempt = moved.attempts"
-       "     AND a.finished_at IS NULL)"
-       " SELECT id, queue, status FROM moved ORDER BY id"},
-      {"retry_failed",
-       std::string("WITH candidates AS (") +
-           "  SELECT j.id FROM spawnq.jobs j"
-           "   WHERE j.status = ANY($2::text[]) AND ($1::text IS NULL OR j.queue = $1)"
-           // A reference may name one live job: skip it if another holds it,
-           // and revive only the newest of several finished holders.
-           "     AND (j.reference IS NULL OR ("
-           "       NOT EXISTS (SELECT 1 FROM spawnq.jobs l WHERE l.queue = j.queue"
-           "                    AND l.reference = j.reference AND l.status IN " +
-           kLiveStatuses +
-           ")"
-           "       AND j.id = (SELECT max(k.id) FROM spawnq.jobs k WHERE k.queue = j.queue"
-           "                    AND k.reference = j.reference AND k.status = ANY($2::text[]))))"
-           "   ORDER BY j.id LIMIT $3 FOR UPDATE SKIP LOCKED)"
-           " UPDATE spawnq.jobs j SET status = 'pending', attempts = 0, available_at = now(),"
-           "        started_at = NULL, finished_at = NULL, progress = NULL"
-           "   FROM candidates WHERE j.id = candidates.id RETURNING j.id"},
-      {"cancel",
-       "UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now()"
-       " WHERE id = $1 AND status IN ('pending', 'retry_wait') RETURNING id"},
-      {"job_status", "SELECT status FROM spawnq.jobs WHERE id = $1"},
-      {"cleanup",
-       "WITH doomed AS ("
-       "  SELECT id FROM spawnq.jobs"
-       "   WHERE status = ANY($1::text[])"
-       "     AND COALESCE(finished_at, created_at) < now() - make_interval(secs => $2::float8)"
-       "   LIMIT $3 FOR UPDATE SKIP LOCKED)"
-       " DELETE FROM spawnq.jobs j USING doomed WHERE j.id = doomed.id"},
-  };
-  return all;
-}
 
 // A text[] literal; elements are quoted and escaped, so any text is safe.
 std::string to_text_array(const std::vector<std::string>& items) {
@@ -180,6 +26,13 @@ std::string to_text_array(const std::vector<JobStatus>& statuses) {
   std::vector<std::string> names;
   for (JobStatus status : statuses) names.emplace_back(to_string(status));
   return to_text_array(names);
+}
+
+// A bigint[] literal.
+std::string id_array(const std::vector<std::int64_t>& ids) {
+  std::string literal = "{";
+  for (std::int64_t id : ids) literal += (literal.size() > 1 ? "," : "") + std::to_string(id);
+  return literal + "}";
 }
 
 double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
@@ -205,7 +58,7 @@ ClaimedJob claimed_job(const pqxx::row& row) {
 }  // namespace
 
 JobStore::JobStore(pqxx::connection& conn) : conn_(conn) {
-  for (const Statement& statement : statements()) conn_.prepare(statement.name, statement.sql);
+  for (const Statement& statement : job_store_statements()) conn_.prepare(statement.name, statement.sql);
 }
 
 JobId JobStore::enqueue(const EnqueueRequest& r) {
@@ -248,10 +101,8 @@ bool JobStore::update_progress(JobId job, int attempt, WorkerId worker, double f
 
 std::vector<JobId> JobStore::release_unknown_claims(WorkerId worker, const std::string& queue,
                                                     const std::vector<JobId>& running) {
-  std::vector<std::string> ids;
-  for (JobId id : running) ids.push_back(std::to_string(id));
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("release_unknown_claims", worker, queue, to_text_array(ids));
+  const auto rows = w.exec_prepared("release_unknown_claims", worker, queue, id_array(running));
   w.commit();
   std::vector<JobId> released;
   for (const auto& row : rows) released.push_back(row[0].as<JobId>());
@@ -284,18 +135,53 @@ bool JobStore::record_manual(const AttemptRecord& r) {
   return row[0].as<std::int64_t>() == 1;
 }
 
-bool JobStore::heartbeat(WorkerId worker) {
+HeartbeatResult JobStore::heartbeat(WorkerId worker) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("heartbeat", worker);
+  HeartbeatResult result;
+  result.registered = !w.exec_prepared("heartbeat", worker).empty();
+  for (const auto& row : w.exec_prepared("cancel_requests", worker)) {
+    result.cancel_requested.push_back(row[0].as<JobId>());
+  }
   w.commit();
-  return !rows.empty();
+  return result;
 }
 
-WorkerId JobStore::register_worker(const std::string& host, int pid,
+std::vector<WorkerRow> JobStore::same_host_workers(const std::string& host, WorkerId self) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("same_host_workers", host, self);
+  w.commit();
+  std::vector<WorkerRow> workers;
+  for (const auto& row : rows) {
+    workers.push_back(WorkerRow{row[0].as<WorkerId>(), row[1].as<int>(), row[2].as<std::string>(),
+                                row[3].as<std::string>()});
+  }
+  return workers;
+}
+
+std::vector<WorkerId> JobStore::forget_workers(std::chrono::milliseconds silent_for,
+                                               const std::vector<WorkerId>& dead) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("forget_workers", seconds(silent_for), id_array(dead));
+  w.commit();
+  std::vector<WorkerId> forgotten;
+  for (const auto& row : rows) forgotten.push_back(row[0].as<WorkerId>());
+  return forgotten;
+}
+
+std::optional<std::optional<WorkerId>> JobStore::request_cancel(JobId id) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("request_cancel", id);
+  w.commit();
+  if (rows.empty()) return std::nullopt;
+  return optional_field<WorkerId>(rows[0][1]);
+}
+
+WorkerId JobStore::register_worker(const WorkerIdentity& identity,
                                    const std::vector<std::string>& queues,
                                    const std::string& version) {
   pqxx::work w(conn_);
-  const auto row = w.exec_prepared1("register_worker", host, pid, to_text_array(queues), version);
+  const auto row = w.exec_prepared1("register_worker", identity.host, identity.pid, to_text_array(queues),
+                                    version, identity.boot_id, identity.pid_namespace);
   w.commit();
   return row[0].as<WorkerId>();
 }
@@ -335,13 +221,15 @@ std::optional<JobDetails> JobStore::show(JobId id) {
 
 std::vector<RequeuedJob> JobStore::requeue_stuck(const std::optional<std::string>& queue,
                                                  std::chrono::milliseconds silent_for,
-                                                 int default_max_attempts) {
+                                                 int default_max_attempts,
+                                                 const std::vector<WorkerId>& dead) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("requeue_stuck", queue, seconds(silent_for), default_max_attempts);
+  const auto rows = w.exec_prepared("rescue", queue, seconds(silent_for), default_max_attempts, id_array(dead));
   w.commit();
   std::vector<RequeuedJob> jobs;
   for (const auto& row : rows) {
-    jobs.push_back(RequeuedJob{row[0].as<JobId>(), row[1].as<std::string>(), status_field(row[2])});
+    jobs.push_back(RequeuedJob{row[0].as<JobId>(), row[1].as<std::string>(), status_field(row[2]),
+                               optional_field<WorkerId>(row[3])});
   }
   return jobs;
 }

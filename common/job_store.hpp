@@ -52,7 +52,28 @@ struct JobDetails {
 struct RequeuedJob {
   JobId id = 0;
   std::string queue;
-  JobStatus status = JobStatus::retry_wait;  // or dead, when attempts ran out
+  JobStatus status = JobStatus::retry_wait;  // dead when attempts ran out, cancelled when asked to stop
+  std::optional<WorkerId> worker;             // the daemon that lost it
+};
+
+// Where a daemon runs, for telling whether one on the same host is still alive.
+struct WorkerIdentity {
+  std::string host;
+  int pid = 0;
+  std::string boot_id;        // /proc/sys/kernel/random/boot_id
+  std::string pid_namespace;  // the inode of /proc/self/ns/pid
+};
+
+struct WorkerRow {
+  WorkerId id = 0;
+  int pid = 0;
+  std::string boot_id;
+  std::string pid_namespace;
+};
+
+struct HeartbeatResult {
+  bool registered = true;  // false: our row is gone (declared dead by another daemon)
+  std::vector<JobId> cancel_requested;  // our running jobs someone asked to stop
 };
 
 struct CancelResult {
@@ -96,20 +117,26 @@ class JobStore {
   // daemon holds or that has finished.
   bool record_manual(const AttemptRecord& record);
 
-  WorkerId register_worker(const std::string& host, int pid, const std::vector<std::string>& queues,
+  WorkerId register_worker(const WorkerIdentity& identity, const std::vector<std::string>& queues,
                            const std::string& version);
   void remove_worker(WorkerId worker);
-  // False when the worker's row is gone (removed by hand, or rescued as dead).
-  bool heartbeat(WorkerId worker);
+  HeartbeatResult heartbeat(WorkerId worker);
+  // The other daemons registered on `host`.
+  std::vector<WorkerRow> same_host_workers(const std::string& host, WorkerId self);
+  // Deletes worker rows silent for `silent_for` (or named in `dead`) that hold no running job.
+  std::vector<WorkerId> forget_workers(std::chrono::milliseconds silent_for, const std::vector<WorkerId>& dead);
 
   std::vector<QueueStats> stats(const std::optional<std::string>& queue);
   std::optional<JobDetails> show(JobId id);
 
-  // Returns processing jobs whose daemon has been silent for `silent_for` (or
-  // is gone) to retry_wait, runnable at once; dead when attempts ran out.
+  // Returns processing jobs whose daemon has been silent for `silent_for`, is
+  // gone, or is one of `dead`, to retry_wait, runnable at once; dead when
+  // attempts ran out; cancelled when someone asked to stop them. Each rescue
+  // closes the attempt as lost. Concurrent rescuers skip each other's rows.
   std::vector<RequeuedJob> requeue_stuck(const std::optional<std::string>& queue,
                                          std::chrono::milliseconds silent_for,
-                                         int default_max_attempts);
+                                         int default_max_attempts,
+                                         const std::vector<WorkerId>& dead = {});
 
   // Makes failed/dead jobs pending again with attempts reset, oldest first.
   // Skips a job whose reference another live job holds now.
@@ -117,8 +144,12 @@ class JobStore {
                                   const std::vector<JobStatus>& statuses,
                                   std::optional<std::int64_t> limit);
 
-  // Cancels a job that is not running (pending or retry_wait).
+  // Cancels a job that is not running (pending or retry_wait). For a running
+  // one, use request_cancel().
   CancelResult cancel(JobId id);
+  // Asks the daemon running the job to stop it (NOTIFY spawnq_cancel). Returns
+  // the owning worker, or nullopt when the job is not processing.
+  std::optional<std::optional<WorkerId>> request_cancel(JobId id);
 
   // Deletes jobs in `statuses` finished more than `older_than` ago, in batches
   // of `batch_size` rows per transaction so no lock is held for long.

@@ -43,6 +43,10 @@ std::string describe_exit(const ExitStatus& exit) {
 
 Decision decide_outcome(const AttemptFacts& facts,
                         const std::vector<std::chrono::milliseconds>& backoff) {
+  if (facts.cancelled) {
+    return Decision{JobStatus::cancelled, AttemptOutcome::cancelled, std::chrono::milliseconds(0),
+                    "cancelled while running (" + describe_exit(facts.exit) + ")"};
+  }
   if (facts.interrupted) {
     // A shutdown is no fault of the job: back to the queue at once, and the
     // attempt it was on does not exhaust it.

@@ -23,6 +23,7 @@ struct AttemptFacts {
   std::optional<ResultLine> result;    // the last result line, if any
   bool timed_out = false;              // the deadline fired
   bool interrupted = false;            // stopped by a daemon shutdown
+  bool cancelled = false;              // stopped because someone cancelled the job
   std::chrono::milliseconds timeout{0};
   int attempt = 1;
   int max_attempts = 1;

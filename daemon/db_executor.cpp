@@ -113,6 +113,7 @@ void DbExecutor::thread_main() {
     } else {
       try {
         task.run(*store_);
+        last_contact_ = std::chrono::steady_clock::now().time_since_epoch().count();
       } catch (const pqxx::failure& e) {
         // broken_connection, or in_doubt_error when the link died during COMMIT.
         if (!dynamic_cast<const pqxx::broken_connection*>(&e) &&

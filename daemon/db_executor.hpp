@@ -51,6 +51,11 @@ class DbExecutor {
 
   std::size_t queued() const;  // tasks not yet finished, the running one included
   bool connected() const { return connected_; }
+  // When a task last succeeded (or the executor started): how long the
+  // database has been out of reach, as this daemon sees it.
+  std::chrono::steady_clock::time_point last_contact() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_contact_.load()));
+  }
 
  private:
   struct Task {
@@ -84,6 +89,8 @@ class DbExecutor {
   std::chrono::steady_clock::time_point outage_started_;
 
   std::atomic<bool> connected_{false};
+  std::atomic<std::chrono::steady_clock::rep> last_contact_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 
 template <typename Result>

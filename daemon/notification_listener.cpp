@@ -10,21 +10,29 @@
 namespace spawnq {
 namespace {
 
-class QueueReceiver : public pqxx::notification_receiver {
+// How often a quiet LISTEN connection is checked with a query.
+constexpr std::chrono::seconds kCheckEvery{5};
+
+class Receiver : public pqxx::notification_receiver {
  public:
-  QueueReceiver(pqxx::connection& conn, const std::string& queue, std::function<void()> on_notify)
-      : pqxx::notification_receiver(conn, "spawnq:" + queue), on_notify_(std::move(on_notify)) {}
-  void operator()(const std::string&, int) override { on_notify_(); }
+  Receiver(pqxx::connection& conn, const std::string& channel,
+           std::function<void(const std::string& payload)> on_notify)
+      : pqxx::notification_receiver(conn, channel), on_notify_(std::move(on_notify)) {}
+  void operator()(const std::string& payload, int) override { on_notify_(payload); }
 
  private:
-  std::function<void()> on_notify_;
+  std::function<void(const std::string&)> on_notify_;
 };
 
 }  // namespace
 
 NotificationListener::NotificationListener(boost::asio::io_context& loop, std::string database_url,
-                                           std::vector<std::string> queues, Wake wake)
-    : loop_(loop), url_(std::move(database_url)), queues_(std::move(queues)), wake_(std::move(wake)) {}
+                                           std::vector<std::string> queues, Wake wake, Cancel cancel)
+    : loop_(loop),
+      url_(std::move(database_url)),
+      queues_(std::move(queues)),
+      wake_(std::move(wake)),
+      cancel_(std::move(cancel)) {}
 
 NotificationListener::~NotificationListener() { stop(); }
 
@@ -44,12 +52,20 @@ void NotificationListener::thread_main() {
   while (!stopping_) {
     try {
       auto conn = connect_database(url_, "spawnq listener");
-      std::vector<std::unique_ptr<QueueReceiver>> receivers;
+      std::vector<std::unique_ptr<Receiver>> receivers;
       for (const std::string& queue : queues_) {
-        receivers.push_back(std::make_unique<QueueReceiver>(*conn, queue, [this, queue] {
+        receivers.push_back(std::make_unique<Receiver>(*conn, "spawnq:" + queue, [this, queue](const std::string&) {
           boost::asio::post(loop_, [this, queue] { wake_(queue); });
         }));
       }
+      receivers.push_back(std::make_unique<Receiver>(*conn, "spawnq_cancel", [this](const std::string& payload) {
+        try {
+          const std::int64_t id = std::stoll(payload);
+          boost::asio::post(loop_, [this, id] { cancel_(id); });
+        } catch (const std::exception&) {
+          spdlog::warn("listener: ignoring cancel notification with payload '{:.50}'", payload);
+        }
+      }));
       conn->get_notifs();  // sends the LISTENs
       if (had_connection) {
         spdlog::info("listener: listening again; waking every queue");
@@ -59,7 +75,13 @@ void NotificationListener::thread_main() {
       outage_logged = false;
       backoff = std::chrono::milliseconds(250);
       // A short timeout keeps stop() prompt; a notification ends the wait at once.
-      while (!stopping_) conn->await_notification(0, 200'000);
+      auto checked = std::chrono::steady_clock::now();
+      while (!stopping_) {
+        if (conn->await_notification(0, 200'000) == 0 && std::chrono::steady_clock::now() - checked > kCheckEvery) {
+          pqxx::nontransaction(*conn).exec("SELECT 1");  // throws if the link died quietly
+          checked = std::chrono::steady_clock::now();
+        }
+      }
     } catch (const std::exception& e) {
       if (stopping_) return;
       if (!outage_logged) {

@@ -3,10 +3,14 @@
 // a connection and thread of its own, and calls `wake(queue)` on the loop when
 // a job arrives. After a lost connection it reconnects with backoff,
 // re-LISTENs, and wakes every queue, since notifications may have been missed
-// meanwhile. The poll timer of each queue covers any that never come.
+// meanwhile. The poll timer of each queue covers any that never come. It also
+// LISTENs on "spawnq_cancel" and calls `cancel(job id)` for running jobs that
+// `spawnq cancel` asked to stop. A quiet connection is checked every few
+// seconds, so one that died silently is noticed and replaced.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <thread>
@@ -19,9 +23,10 @@ namespace spawnq {
 class NotificationListener {
  public:
   using Wake = std::function<void(const std::string& queue)>;
+  using Cancel = std::function<void(std::int64_t job_id)>;
 
   NotificationListener(boost::asio::io_context& loop, std::string database_url,
-                       std::vector<std::string> queues, Wake wake);
+                       std::vector<std::string> queues, Wake wake, Cancel cancel);
   ~NotificationListener();
 
   void start();
@@ -34,6 +39,7 @@ class NotificationListener {
   const std::string url_;
   const std::vector<std::string> queues_;
   const Wake wake_;
+  const Cancel cancel_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

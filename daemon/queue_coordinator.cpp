@@ -128,12 +128,12 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
                               std::nullopt};
     facts.attempt = job.attempt;
     facts.max_attempts = job.max_attempts;
-    record(job, decide_outcome(facts, settings_.queue.backoff), nullptr, std::nullopt);
+    record(job, worker_, decide_outcome(facts, settings_.queue.backoff), nullptr, std::nullopt);
     return;
   }
   spdlog::info("queue={} job={} attempt={} started {} pid={} timeout={}", job.queue, id, job.attempt,
                job.job_type, child->pid(), format_duration(timeout));
-  running_.emplace(id, Running{job, std::move(child), nullptr, std::nullopt});
+  running_.emplace(id, Running{job, worker_, false, std::move(child), nullptr, std::nullopt});
 }
 
 // 3. Reap: the child is gone; decide what it means.
@@ -146,20 +146,20 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   spdlog::info("queue={} job={} attempt={} {} in {}{}", job.queue, id, job.attempt,
                describe_exit(exit.status), seconds_text(exit.elapsed),
                exit.timed_out ? " (timed out)" : exit.interrupted ? " (interrupted)" : "");
-  AttemptFacts facts{exit.status, exit.result, exit.timed_out, exit.interrupted,
+  AttemptFacts facts{exit.status, exit.result, exit.timed_out, exit.interrupted, run.cancelling,
                      job_timeout(settings_.queue, *settings_.config, job.job_type), job.attempt,
                      job.max_attempts};
-  record(job, decide_outcome(facts, settings_.queue.backoff), &exit, run.child->pid());
+  record(job, run.worker, decide_outcome(facts, settings_.queue.backoff), &exit, run.child->pid());
   claim();  // a slot is free
 }
 
 // 4. Record: fenced by (job, attempt, worker), kept across database outages.
-void QueueCoordinator::record(const ClaimedJob& job, const Decision& decision,
+void QueueCoordinator::record(const ClaimedJob& job, WorkerId worker, const Decision& decision,
                               const ChildProcess::Exit* exit, std::optional<int> pid) {
   AttemptRecord r;
   r.job_id = job.id;
   r.attempt = job.attempt;
-  r.worker_id = worker_;
+  r.worker_id = worker;
   r.next_status = decision.next;
   r.retry_delay = decision.delay;
   r.outcome = decision.outcome;
@@ -215,7 +215,7 @@ void QueueCoordinator::send_progress(JobId id) {
   run.unsent_progress.reset();
   const JobId job = id;
   const int attempt = run.job.attempt;
-  const WorkerId worker = worker_;
+  const WorkerId worker = run.worker;
   db_.post<bool>([=](JobStore& store) { return store.update_progress(job, attempt, worker, fraction); },
                  [](bool) {}, [](std::exception_ptr) {}, OnOutage::fail);
   run.progress_timer->expires_after(kProgressInterval);
@@ -231,6 +231,19 @@ void QueueCoordinator::drain() {
 
 void QueueCoordinator::interrupt(std::chrono::milliseconds grace) {
   for (auto& [id, run] : running_) run.child->interrupt(grace);
+}
+
+bool QueueCoordinator::cancel(JobId id) {
+  auto it = running_.find(id);
+  if (it == running_.end()) return false;
+  Running& run = it->second;
+  if (!run.cancelling) {
+    run.cancelling = true;
+    spdlog::info("queue={} job={} attempt={} cancelled: stopping it (SIGTERM, SIGKILL after {})", name(), id,
+                 run.job.attempt, format_duration(settings_.config->sigterm_grace));
+    run.child->interrupt(settings_.config->sigterm_grace);
+  }
+  return true;
 }
 
 void QueueCoordinator::database_back() {

@@ -33,10 +33,12 @@ class QueueCoordinator {
   QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, Settings settings);
 
   void start(WorkerId worker);
+  void set_worker(WorkerId worker) { worker_ = worker; }  // after registering anew
   void wake();                   // a job may be waiting
   void drain();                  // claim nothing more; running jobs go on
   void interrupt(std::chrono::milliseconds grace);  // stop running jobs: SIGTERM, then SIGKILL
   void database_back();          // after an outage: make sure of our claims, then claim
+  bool cancel(JobId id);         // stop a running job that was cancelled; false if not ours
 
   const std::string& name() const { return settings_.queue.name; }
   std::size_t running() const { return running_.size(); }
@@ -45,6 +47,8 @@ class QueueCoordinator {
  private:
   struct Running {
     ClaimedJob job;
+    WorkerId worker;  // the claim's: outcomes are fenced by it
+    bool cancelling = false;
     std::shared_ptr<ChildProcess> child;
     std::unique_ptr<boost::asio::steady_timer> progress_timer;
     std::optional<double> unsent_progress;
@@ -54,8 +58,8 @@ class QueueCoordinator {
   void on_claimed(std::size_t asked, std::vector<ClaimedJob> jobs);
   void start_job(const ClaimedJob& job);
   void on_exit(JobId id, const ChildProcess::Exit& exit);
-  void record(const ClaimedJob& job, const Decision& decision, const ChildProcess::Exit* exit,
-              std::optional<int> pid);
+  void record(const ClaimedJob& job, WorkerId worker, const Decision& decision,
+              const ChildProcess::Exit* exit, std::optional<int> pid);
   void on_progress(JobId id, const ProgressLine& progress);
   void send_progress(JobId id);
   void arm_poll();

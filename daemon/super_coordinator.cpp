@@ -10,6 +10,7 @@
 
 #include "common/connection.hpp"
 #include "spawnq/version.hpp"
+#include "worker_identity.hpp"
 
 extern char** environ;
 
@@ -18,12 +19,6 @@ namespace {
 
 constexpr std::chrono::milliseconds kDrainCheck{50};
 constexpr std::chrono::seconds kDrainReport{5};
-
-std::string host_name() {
-  char name[256] = {};
-  ::gethostname(name, sizeof name - 1);
-  return name;
-}
 
 // A daemon started with a closed stdin/stdout/stderr would hand those numbers
 // to its own pipes and sockets; keep 0-2 taken.
@@ -41,6 +36,9 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       base_environment_(job_base_environment(environ)),
       signals_(loop_),
       db_(loop_, config_.database_url),
+      identity_(this_worker()),
+      resolver_(loop_, db_, config_),
+      contact_timer_(loop_),
       heartbeat_timer_(loop_),
       shutdown_timer_(loop_),
       drain_check_timer_(loop_) {
@@ -54,6 +52,11 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       loop_, config_.database_url, names, [this](const std::string& queue) {
         for (auto& coordinator : coordinators_) {
           if (coordinator->name() == queue) coordinator->wake();
+        }
+      },
+      [this](JobId id) {
+        for (auto& coordinator : coordinators_) {
+          if (coordinator->cancel(id)) return;
         }
       });
   db_.on_reconnect([this] {
@@ -91,6 +94,7 @@ void SuperCoordinator::start() {
   db_.start();
   listener_->start();
   register_worker();
+  watch_database_contact();
 }
 
 void SuperCoordinator::watch_signals() {
@@ -104,18 +108,24 @@ void SuperCoordinator::watch_signals() {
 void SuperCoordinator::register_worker() {
   std::vector<std::string> names;
   for (const auto& coordinator : coordinators_) names.push_back(coordinator->name());
-  const std::string host = host_name();
+  const WorkerIdentity identity = identity_;
   db_.post<WorkerId>(
-      [=](JobStore& store) { return store.register_worker(host, ::getpid(), names, kVersion); },
+      [=](JobStore& store) { return store.register_worker(identity, names, kVersion); },
       [this](WorkerId worker) {
         worker_ = worker;
         if (draining_) return check_drained();
+        spdlog::info("worker={} registered: host={} pid={}", worker, identity_.host, identity_.pid);
+        if (coordinators_started_) {
+          for (const auto& coordinator : coordinators_) coordinator->set_worker(worker);
+          return;
+        }
+        coordinators_started_ = true;
         for (const auto& coordinator : coordinators_) {
           coordinator->start(worker);
           spdlog::info("queue={} serving: max_workers={}", coordinator->name(),
                        config_.settings_for(coordinator->name()).max_workers);
         }
-        spdlog::info("worker={} registered on host {}", worker, host_name());
+        resolver_.start(worker, identity_);
         heartbeat();
       },
       [this](std::exception_ptr) {
@@ -130,13 +140,50 @@ void SuperCoordinator::heartbeat() {
   heartbeat_timer_.expires_after(config_.heartbeat_interval);
   heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    const WorkerId worker = *worker_;
-    db_.post<bool>([worker](JobStore& store) { return store.heartbeat(worker); },
-                   [worker](bool alive) {
-                     if (!alive) spdlog::warn("worker={} heartbeat found no worker row", worker);
-                   },
-                   [](std::exception_ptr) {}, OnOutage::fail);
     heartbeat();
+    if (!worker_) return;  // registering anew
+    const WorkerId worker = *worker_;
+    db_.post<HeartbeatResult>(
+        [worker](JobStore& store) { return store.heartbeat(worker); },
+        [this, worker](HeartbeatResult result) {
+          if (!result.registered && worker_ == worker) return declared_dead();
+          // Catches cancel requests whose notification was missed.
+          for (JobId id : result.cancel_requested) {
+            for (auto& coordinator : coordinators_) coordinator->cancel(id);
+          }
+        },
+        [](std::exception_ptr) {}, OnOutage::fail);
+  });
+}
+
+// Another daemon found us silent for stuck_job_timeout and gave our jobs
+// back: they may run elsewhere now, so ours must stop, and our outcomes for
+// them will be refused by the fence. Then we register anew and go on.
+void SuperCoordinator::declared_dead() {
+  spdlog::error("worker={} was declared dead by another daemon (silent too long): stopping {} running "
+                "job(s) and registering anew", *worker_, running());
+  worker_.reset();
+  for (auto& coordinator : coordinators_) coordinator->interrupt(config_.sigterm_grace);
+  register_worker();
+}
+
+// SPEC §6: a daemon cut off from the database for longer than
+// stuck_job_timeout stops its children, whose jobs others may have rescued.
+void SuperCoordinator::watch_database_contact() {
+  contact_timer_.expires_after(std::chrono::seconds(1));
+  contact_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    const auto silent = std::chrono::steady_clock::now() - db_.last_contact();
+    if (!cut_off_ && silent > config_.stuck_job_timeout && db_.queued() > 0) {
+      cut_off_ = true;
+      spdlog::error("no database contact for {}s (more than stuck_job_timeout): stopping {} running job(s), "
+                    "which other daemons may rescue", std::chrono::duration_cast<std::chrono::seconds>(silent).count(),
+                    running());
+      for (auto& coordinator : coordinators_) coordinator->interrupt(config_.sigterm_grace);
+    } else if (cut_off_ && silent < config_.stuck_job_timeout) {
+      cut_off_ = false;
+    }
+    watch_database_contact();
   });
 }
 
@@ -223,6 +270,8 @@ void SuperCoordinator::finish(int exit_code) {
   exit_code_ = exit_code;
   spdlog::info("stopped{}", exit_code == 0 ? "" : " with errors");
   heartbeat_timer_.cancel();
+  contact_timer_.cancel();
+  resolver_.stop();
   shutdown_timer_.cancel();
   drain_check_timer_.cancel();
   signals_.cancel();

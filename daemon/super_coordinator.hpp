@@ -3,7 +3,9 @@
 // and one QueueCoordinator per served queue. It registers the daemon in
 // spawnq.workers, heartbeats, and on SIGTERM/SIGINT drains as SPEC §6 says:
 // stop claiming, wait shutdown_timeout for running jobs, then SIGTERM them and
-// SIGKILL after sigterm_grace, write every outcome, and exit.
+// SIGKILL after sigterm_grace, write every outcome, and exit. A daemon that
+// loses the database for longer than stuck_job_timeout, or finds that others
+// declared it dead, stops its children: their jobs may already run elsewhere.
 // Everything but start-up and the database/listener threads runs on the loop.
 #pragma once
 
@@ -20,6 +22,7 @@
 #include "db_executor.hpp"
 #include "notification_listener.hpp"
 #include "queue_coordinator.hpp"
+#include "stuck_job_resolver.hpp"
 
 namespace spawnq {
 
@@ -36,6 +39,8 @@ class SuperCoordinator {
   void start();
   void register_worker();
   void heartbeat();
+  void declared_dead();
+  void watch_database_contact();
   void on_signal(int signal);
   void begin_drain();
   void interrupt_children();
@@ -52,7 +57,12 @@ class SuperCoordinator {
   DbExecutor db_;
   std::unique_ptr<NotificationListener> listener_;
   std::vector<std::unique_ptr<QueueCoordinator>> coordinators_;
+  WorkerIdentity identity_;
+  StuckJobResolver resolver_;
   std::optional<WorkerId> worker_;
+  bool coordinators_started_ = false;
+  bool cut_off_ = false;  // no database contact for longer than stuck_job_timeout
+  boost::asio::steady_timer contact_timer_;
   boost::asio::steady_timer heartbeat_timer_;
   boost::asio::steady_timer shutdown_timer_;
   boost::asio::steady_timer drain_check_timer_;

@@ -1,18 +1,66 @@
-// spawnq cancel ID: a job that has not started yet becomes cancelled.
+// spawnq cancel ID: a waiting job becomes cancelled at once. A running one is
+// stopped by the daemon that runs it, wherever that is (told over NOTIFY,
+// with its heartbeat as a backstop): SIGTERM, SIGKILL after sigterm_grace,
+// then `cancelled`. The command waits for that, up to --wait.
 #include <iostream>
+#include <thread>
 
 #include "commands.hpp"
 #include "common/errors.hpp"
+#include "config/duration.hpp"
 
 namespace spawnq {
+namespace {
+
+struct CancelFlags {
+  JobId id = 0;
+  std::optional<std::string> wait;
+};
+
+void cancel_running(CommandContext& ctx, JobId id, Duration wait) {
+  const std::string job = "job " + std::to_string(id);
+  const auto owner = ctx.store().request_cancel(id);
+  if (!owner) {
+    const auto status = ctx.store().job_status(id);
+    throw RuntimeFailure(job + " is already " + std::string(status ? to_string(*status) : "gone"));
+  }
+  const std::string worker = *owner ? "worker " + std::to_string(**owner) : "an unknown worker";
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    const auto status = ctx.store().job_status(id);
+    if (status && *status == JobStatus::cancelled) {
+      std::cout << job << " cancelled (stopped by " << worker << ")\n";
+      return;
+    }
+    if (!status || *status != JobStatus::processing) {
+      throw RuntimeFailure(job + " ended as " + std::string(status ? to_string(*status) : "deleted") +
+                           " before it could be stopped");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw RuntimeFailure("cancel requested, but " + job + " is still running on " + worker + " after " +
+                           format_duration(wait) +
+                           "; its daemon will stop it, or it is cancelled when rescued from a dead daemon");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace
 
 Command add_cancel_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("cancel", "Cancel a job that is waiting to run");
-  auto id = std::make_shared<JobId>(0);
-  sub->add_option("ID", *id, "Job id")->required();
-  return {sub, [&ctx, id] {
-            const CancelResult result = ctx.store().cancel(*id);
-            const std::string job = "job " + std::to_string(*id);
+  CLI::App* sub = app.add_subcommand("cancel", "Cancel a job; a running one is stopped by its daemon");
+  auto flags = std::make_shared<CancelFlags>();
+  sub->add_option("ID", flags->id, "Job id")->required();
+  sub->add_option("--wait", flags->wait, "How long to wait for a running job to stop (default: sigterm_grace + 5s)");
+  return {sub, [&ctx, flags] {
+            Duration wait = ctx.config().sigterm_grace + std::chrono::seconds(5);
+            if (flags->wait) {
+              const auto parsed = parse_duration(*flags->wait);
+              if (!parsed) throw UsageError("--wait: must be a duration such as 10, 10s or 1m, got '" + *flags->wait + "'");
+              wait = *parsed;
+            }
+            const CancelResult result = ctx.store().cancel(flags->id);
+            const std::string job = "job " + std::to_string(flags->id);
             switch (result.kind) {
               case CancelResult::Kind::cancelled:
                 std::cout << job << " cancelled\n";
@@ -20,9 +68,7 @@ Command add_cancel_command(CLI::App& app, CommandContext& ctx) {
               case CancelResult::Kind::not_found:
                 throw RuntimeFailure(job + " not found");
               case CancelResult::Kind::running:
-                // Stopping a running child needs the owning daemon's help
-                // (SPEC §1.1); until daemons take cancel requests, say so.
-                throw RuntimeFailure(job + " is processing; this version cannot stop a running job");
+                return cancel_running(ctx, flags->id, wait);
               case CancelResult::Kind::finished:
                 throw RuntimeFailure(job + " is already " + std::string(to_string(result.status)));
             }

@@ -21,7 +21,7 @@ TEST_CASE("four connections claiming 2,000 jobs at once never share a job and ge
     claimers.push_back(std::async(std::launch::async, [&db, &ready, i] {
       auto conn = db.connect();
       JobStore store(*conn);
-      const WorkerId worker = store.register_worker("test", 1000 + i, {"default"}, "test");
+      const WorkerId worker = store.register_worker({"test", 1000 + i, "", ""}, {"default"}, "test");
       ready.arrive_and_wait();
       std::vector<JobId> mine;
       for (;;) {

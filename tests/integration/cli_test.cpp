@@ -64,14 +64,14 @@ TEST_CASE("cli: migrate applies the schema once, also when run concurrently") {
     const CliResult r = run.get();
     INFO(r.err);
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("schema is at version 1"));
-    if (r.out.find("applied 001_init") != std::string::npos) ++applied;
+    CHECK_THAT(r.out, Contains("schema is at version 2"));
+    if (r.out.find("applied 001_init\napplied 002_recovery\n") != std::string::npos) ++applied;
   }
   CHECK(applied == 1);
   const CliResult again = cli.run({"migrate"});
   CHECK(again.exit_code == 0);
-  CHECK(again.out == "schema is at version 1 (up to date)\n");
-  CHECK(cli.db.value("SELECT count(*) FROM spawnq.schema_migrations") == "1");
+  CHECK(again.out == "schema is at version 2 (up to date)\n");
+  CHECK(cli.db.value("SELECT count(*) FROM spawnq.schema_migrations") == "2");
 }
 
 TEST_CASE("cli: enqueue prints the new id alone and stores every flag") {
@@ -247,10 +247,12 @@ TEST_CASE("cli: cancel, retry-failed, requeue-stuck and cleanup do their work an
 
   cli.db.sql("UPDATE spawnq.jobs SET status = 'processing', attempts = 1, worker_id = 12345 "
              "WHERE id = " + stuck);
-  check_one_line_error(cli.run({"cancel", stuck}), 1, "is processing");
+  check_one_line_error(cli.run({"cancel", stuck, "--wait=200ms"}), 1, "cancel requested, but job " + stuck +
+                       " is still running on worker 12345");
   const CliResult requeued = cli.run({"requeue-stuck", "--timeout=1s"});
   CHECK(requeued.exit_code == 0);
-  CHECK(requeued.out == "queue=default job=" + stuck + " → retry_wait\nrequeued 1 stuck job\n");
+  // It was asked to stop, and its daemon is gone: rescued as cancelled.
+  CHECK(requeued.out == "queue=default job=" + stuck + " → cancelled\nrequeued 1 stuck job\n");
   check_one_line_error(cli.run({"requeue-stuck", "--timeout=soon"}), 2, "--timeout");
 
   cli.db.sql("UPDATE spawnq.jobs SET status = 'done', finished_at = now() - interval '40 days' "

@@ -15,7 +15,7 @@ struct Store {
   TestDatabase db;
   std::unique_ptr<pqxx::connection> conn = db.connect();
   JobStore store{*conn};
-  WorkerId worker = store.register_worker("host-a", 4242, {"default", "emails"}, "test");
+  WorkerId worker = store.register_worker({"host-a", 4242, "", ""}, {"default", "emails"}, "test");
 
   JobId add(const std::string& job_type, int priority = 5, const std::string& queue = "default") {
     EnqueueRequest request;
@@ -258,8 +258,8 @@ TEST_CASE("a retry waits out its delay, keeping the error") {
 
 TEST_CASE("requeue-stuck rescues jobs of silent or vanished daemons, and only those") {
   Store s;
-  const WorkerId silent = s.store.register_worker("host-b", 1, {"default"}, "test");
-  const WorkerId gone = s.store.register_worker("host-c", 2, {"default"}, "test");
+  const WorkerId silent = s.store.register_worker({"host-b", 1, "", ""}, {"default"}, "test");
+  const WorkerId gone = s.store.register_worker({"host-c", 2, "", ""}, {"default"}, "test");
   const JobId a = s.add("a", 9);
   const JobId b = s.add("b", 8);
   const JobId c = s.add("c", 7);

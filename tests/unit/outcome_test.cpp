@@ -124,3 +124,14 @@ TEST_CASE("a job interrupted by shutdown goes back to the queue at once, attempt
   CHECK(d.delay == 0s);
   CHECK(d.error == "interrupted by daemon shutdown (killed by signal 15 (SIGTERM))");
 }
+
+TEST_CASE("a job stopped because it was cancelled is cancelled, whatever it did") {
+  AttemptFacts facts = with_result(ResultLine::Kind::retry, "busy");
+  facts.exit = ExitStatus{true, SIGTERM};
+  facts.cancelled = true;
+  facts.interrupted = true;
+  const Decision d = decide_outcome(facts, kBackoff);
+  CHECK(d.next == JobStatus::cancelled);
+  CHECK(d.outcome == AttemptOutcome::cancelled);
+  CHECK(d.error == "cancelled while running (killed by signal 15 (SIGTERM))");
+}

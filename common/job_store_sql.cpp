@@ -1,0 +1,180 @@
+#include "job_store_sql.hpp"
+
+namespace spawnq {
+namespace {
+
+constexpr const char* kLiveStatuses = "('pending', 'processing', 'retry_wait')";
+
+}  // namespace
+
+const std::vector<Statement>& job_store_statements() {
+  static const std::vector<Statement> all = {
+      {"enqueue",
+       "SELECT spawnq.enqueue(job_type => $1, payload => $2::jsonb, queue => $3, priority => $4,"
+       " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
+       " max_attempts => $7, reference => $8, job_group => $9)"},
+      {"claim",
+       "WITH picked AS ("
+       "  SELECT id FROM spawnq.jobs"
+       "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
+       "   ORDER BY priority DESC, available_at, id"
+       "   LIMIT $2 FOR UPDATE SKIP LOCKED),"
+       " claimed AS ("
+       "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
+       "         max_attempts = COALESCE(j.max_attempts, $4), worker_id = $3,"
+       "         started_at = now(), finished_at = NULL, progress = NULL"
+       "    FROM picked WHERE j.id = picked.id"
+       "  RETURNING j.*),"
+       " opened AS ("
+       "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id)"
+       "  SELECT id, attempts, $3 FROM claimed)"
+       " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
+       "        reference, job_group"
+       "   FROM claimed ORDER BY priority DESC, available_at, id"},
+      {"record",
+       "WITH job AS ("
+       "  UPDATE spawnq.jobs SET status = $4::text,"
+       "         available_at = CASE WHEN $4::text = 'retry_wait'"
+       "                             THEN now() + make_interval(secs => $5::float8)"
+       "                             ELSE available_at END,"
+       "         finished_at = CASE WHEN $4::text = 'retry_wait' THEN NULL ELSE now() END,"
+       "         progress = CASE WHEN $4::text = 'done' THEN 1 ELSE progress END,"
+       "         last_error = CASE WHEN $4::text = 'done' THEN last_error ELSE $10 END"
+       "   WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing'"
+       "  RETURNING id),"
+       " attempt AS ("
+       "  UPDATE spawnq.job_attempts a SET finished_at = now(), outcome = $6, pid = $7,"
+       "         exit_code = $8, signal = $9, error = $10, output_tail = $11"
+       "    FROM job WHERE a.job_id = job.id AND a.attempt = $2 AND a.worker_id = $3"
+       "     AND a.finished_at IS NULL)"
+       " SELECT count(*) FROM job"},
+      {"register_worker",
+       "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace)"
+       " VALUES ($1, $2, $3::text[], $4, $5, $6) RETURNING id"},
+      {"remove_worker", "DELETE FROM spawnq.workers WHERE id = $1"},
+      {"heartbeat", "UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $1 RETURNING id"},
+      {"update_progress",
+       "UPDATE spawnq.jobs SET progress = $4"
+       " WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing' RETURNING id"},
+      {"release_unknown_claims",
+       "WITH released AS ("
+       "  UPDATE spawnq.jobs SET status = 'pending', attempts = attempts - 1, started_at = NULL"
+       "   WHERE worker_id = $1 AND queue = $2 AND status = 'processing'"
+       "     AND NOT (id = ANY($3::bigint[]))"
+       "  RETURNING id, attempts + 1 AS attempt),"
+       " forgotten AS ("
+       "  DELETE FROM spawnq.job_attempts a USING released"
+       "   WHERE a.job_id = released.id AND a.attempt = released.attempt AND a.worker_id = $1"
+       "     AND a.finished_at IS NULL)"
+       " SELECT id FROM released ORDER BY id"},
+      {"load_job",
+       "SELECT id, queue, job_type, payload::text, priority, attempts + 1,"
+       "       COALESCE(max_attempts, $2), reference, job_group"
+       "  FROM spawnq.jobs WHERE id = $1"},
+      {"record_manual",
+       "WITH job AS ("
+       "  UPDATE spawnq.jobs SET status = $3::text, attempts = $2, worker_id = NULL,"
+       "         started_at = now(),"
+       "         available_at = CASE WHEN $3::text = 'retry_wait'"
+       "                             THEN now() + make_interval(secs => $4::float8)"
+       "                             ELSE available_at END,"
+       "         finished_at = CASE WHEN $3::text = 'retry_wait' THEN NULL ELSE now() END,"
+       "         progress = CASE WHEN $3::text = 'done' THEN 1 ELSE progress END,"
+       "         last_error = CASE WHEN $3::text = 'done' THEN last_error ELSE $9 END"
+       "   WHERE id = $1 AND status IN ('pending', 'retry_wait', 'failed', 'dead')"
+       "  RETURNING id),"
+       " attempt AS ("
+       "  INSERT INTO spawnq.job_attempts (job_id, attempt, pid, started_at, finished_at, outcome,"
+       "                                   exit_code, signal, error, output_tail)"
+       "  SELECT id, $2, $6, now(), now(), $5, $7, $8, $9, $10 FROM job)"
+       " SELECT count(*) FROM job"},
+      {"stats",
+       "SELECT queue, status, count(*),"
+       "       extract(epoch FROM now() - min(available_at) FILTER ("
+       "         WHERE status IN ('pending', 'retry_wait') AND available_at <= now()))::float8"
+       "  FROM spawnq.jobs WHERE ($1::text IS NULL OR queue = $1)"
+       " GROUP BY queue, status ORDER BY queue"},
+      {"show_job", "SELECT row_to_json(j)::text FROM spawnq.jobs j WHERE id = $1"},
+      {"show_attempts",
+       "SELECT COALESCE(json_agg(a ORDER BY a.id), '[]')::text"
+       "  FROM (SELECT id, attempt, worker_id, pid, started_at, finished_at, exit_code, signal,"
+       "               outcome, error, output_tail"
+       "          FROM spawnq.job_attempts WHERE job_id = $1) a"},
+      {"rescue",
+       "WITH stuck AS ("
+       "  SELECT j.id FROM spawnq.jobs j LEFT JOIN spawnq.workers w ON w.id = j.worker_id"
+       "   WHERE j.status = 'processing' AND ($1::text IS NULL OR j.queue = $1)"
+       "     AND (w.id IS NULL OR w.heartbeat_at < now() - make_interval(secs => $2::float8)"
+       "          OR j.worker_id = ANY($4::bigint[]))"
+       "   FOR UPDATE OF j SKIP LOCKED),"
+       " moved AS ("
+       "  UPDATE spawnq.jobs j"
+       "     SET status = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'cancelled'"
+       "                       WHEN j.attempts >= COALESCE(j.max_attempts, $3) THEN 'dead'"
+       "                       ELSE 'retry_wait' END,"
+       "         available_at = now(),"
+       "         finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL"
+       "                              OR j.attempts >= COALESCE(j.max_attempts, $3)"
+       "                            THEN now() END,"
+       "         last_error = 'lost: worker ' || COALESCE(j.worker_id::text, '?')"
+       "                      || ' stopped answering while the job ran'"
+       "    FROM stuck WHERE j.id = stuck.id"
+       "  RETURNING j.id, j.queue, j.status, j.attempts, j.worker_id, j.last_error),"
+       " closed AS ("
+       "  UPDATE spawnq.job_attempts a"
+       "     SET finished_at = now(),"
+       "         outcome = CASE WHEN moved.status = 'cancelled' THEN 'cancelled' ELSE 'lost' END,"
+       "         error = moved.last_error"
+       "    FROM moved WHERE a.job_id = moved.id AND a.attempt = moved.attempts"
+       "     AND a.finished_at IS NULL)"
+       " SELECT id, queue, status, worker_id FROM moved ORDER BY id"},
+      {"forget_workers",
+       "DELETE FROM spawnq.workers w"
+       " WHERE (w.heartbeat_at < now() - make_interval(secs => $1::float8) OR w.id = ANY($2::bigint[]))"
+       "   AND NOT EXISTS (SELECT 1 FROM spawnq.jobs j"
+       "                    WHERE j.worker_id = w.id AND j.status = 'processing')"
+       " RETURNING id"},
+      {"same_host_workers",
+       "SELECT id, pid, COALESCE(boot_id, ''), COALESCE(pid_namespace, '')"
+       "  FROM spawnq.workers WHERE host = $1 AND id <> $2"},
+      {"request_cancel",
+       "WITH asked AS ("
+       "  UPDATE spawnq.jobs SET cancel_requested_at = COALESCE(cancel_requested_at, now())"
+       "   WHERE id = $1 AND status = 'processing' RETURNING id, worker_id)"
+       " SELECT id, worker_id, pg_notify('spawnq_cancel', id::text) FROM asked"},
+      {"cancel_requests",
+       "SELECT id FROM spawnq.jobs"
+       " WHERE worker_id = $1 AND status = 'processing' AND cancel_requested_at IS NOT NULL"},
+      {"retry_failed",
+       std::string("WITH candidates AS (") +
+           "  SELECT j.id FROM spawnq.jobs j"
+           "   WHERE j.status = ANY($2::text[]) AND ($1::text IS NULL OR j.queue = $1)"
+           // A reference may name one live job: skip it if another holds it,
+           // and revive only the newest of several finished holders.
+           "     AND (j.reference IS NULL OR ("
+           "       NOT EXISTS (SELECT 1 FROM spawnq.jobs l WHERE l.queue = j.queue"
+           "                    AND l.reference = j.reference AND l.status IN " +
+           kLiveStatuses +
+           ")"
+           "       AND j.id = (SELECT max(k.id) FROM spawnq.jobs k WHERE k.queue = j.queue"
+           "                    AND k.reference = j.reference AND k.status = ANY($2::text[]))))"
+           "   ORDER BY j.id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+           " UPDATE spawnq.jobs j SET status = 'pending', attempts = 0, available_at = now(),"
+           "        started_at = NULL, finished_at = NULL, progress = NULL"
+           "   FROM candidates WHERE j.id = candidates.id RETURNING j.id"},
+      {"cancel",
+       "UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now()"
+       " WHERE id = $1 AND status IN ('pending', 'retry_wait') RETURNING id"},
+      {"job_status", "SELECT status FROM spawnq.jobs WHERE id = $1"},
+      {"cleanup",
+       "WITH doomed AS ("
+       "  SELECT id FROM spawnq.jobs"
+       "   WHERE status = ANY($1::text[])"
+       "     AND COALESCE(finished_at, created_at) < now() - make_interval(secs => $2::float8)"
+       "   LIMIT $3 FOR UPDATE SKIP LOCKED)"
+       " DELETE FROM spawnq.jobs j USING doomed WHERE j.id = doomed.id"},
+  };
+  return all;
+}
+
+}  // namespace spawnq
