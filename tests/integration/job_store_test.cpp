@@ -154,7 +154,7 @@ TEST_CASE("a claim counts the attempt, opens its attempt row and resolves max_at
                    std::to_string(s.worker)) == "1");
 }
 
-TEST_CASE("a live reference names one job; a finished one frees it") {
+TEST_CASE("a live reference names one job, and a finished one frees it") {
   Store s;
   EnqueueRequest request;
   request.job_type = "noop";

@@ -39,7 +39,7 @@ TEST_CASE("a broken envelope says what is wrong") {
                     "envelope: \"command.argv\" is empty");
 }
 
-TEST_CASE("fd 3 lines of the four documented shapes parse; anything else is refused with a reason") {
+TEST_CASE("fd 3 lines of the four documented shapes parse, and anything else is refused with a reason") {
   std::string why;
   auto progress = parse_child_message(R"({"progress":0.4,"message":"reading"})", why);
   REQUIRE(progress);

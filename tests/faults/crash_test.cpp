@@ -1,0 +1,104 @@
+// Daemons and the database dying under running jobs (SPEC §6, §7).
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "fault_harness.hpp"
+#include "support/private_cluster.hpp"
+#include "support/test_database.hpp"
+#include "support/wait_until.hpp"
+
+using namespace spawnq;
+using namespace spawnq::test;
+using namespace std::chrono_literals;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::vector<pid_t> runner_pids(const std::string& effects) {
+  std::vector<pid_t> pids;
+  const std::regex start("start \\d+ \\d+ (\\d+)");
+  for (std::sregex_iterator it(effects.begin(), effects.end(), start), end; it != end; ++it) {
+    pids.push_back(static_cast<pid_t>(std::stoi((*it)[1].str())));
+  }
+  return pids;
+}
+
+bool all_dead(const std::vector<pid_t>& pids) {
+  for (pid_t pid : pids) {
+    if (::kill(pid, 0) == 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("faults: SIGKILL of the daemon mid-run kills its children, and a restart rescues the jobs at once") {
+  TestDatabase db;
+  FaultHarness h(db.url());
+  h.add_effects(4, R"({"seconds": 2})");
+  {
+    auto daemon = h.daemon("default: { max_workers: 4 }", {{"stuck_job_timeout", "60s"}});
+    REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == 4; }, 10s));
+    daemon->signal(SIGKILL);
+    REQUIRE(daemon->wait_exit(5s) == 128 + SIGKILL);
+    CHECK(wait_until([&] { return all_dead(runner_pids(h.effects())); }, 5s));
+  }
+  CHECK(h.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'processing'") == "4");
+  // stuck_job_timeout is a minute: only the same-host proof can rescue them this fast.
+  auto restarted = h.daemon("default: { max_workers: 4 }", {{"stuck_job_timeout", "60s"}});
+  REQUIRE(h.all_terminal(20s));
+  CHECK(h.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done' AND attempts = 2") == "4");
+  CHECK(h.value("SELECT count(*) FROM spawnq.job_attempts WHERE outcome = 'lost'") == "4");
+  CHECK_THAT(restarted->log(), Contains("is gone (crashed?): rescuing its jobs now"));
+  h.check_guarantees();
+}
+
+TEST_CASE("faults: SIGKILL of one of two daemons: the survivor rescues its jobs") {
+  TestDatabase db;
+  FaultHarness h(db.url());
+  auto doomed = h.daemon("default: { max_workers: 3 }");
+  REQUIRE(wait_until([&] { return h.value("SELECT count(*) FROM spawnq.workers") == "1"; }, 5s));
+  h.add_effects(3, R"({"seconds": 3})");
+  REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == 3; }, 10s));
+  auto survivor = h.daemon("default: { max_workers: 3 }");
+  REQUIRE(wait_until([&] { return h.value("SELECT count(*) FROM spawnq.workers") == "2"; }, 5s));
+  doomed->signal(SIGKILL);
+  REQUIRE(h.all_terminal(30s));
+  CHECK(h.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "3");
+  CHECK(h.value("SELECT count(*) FROM spawnq.job_attempts WHERE outcome = 'lost'") == "3");
+  CHECK_THAT(survivor->log(), Contains("rescued from silent worker"));
+  h.check_guarantees();
+}
+
+TEST_CASE("faults: PostgreSQL restarted mid-run") {
+  PrivateCluster cluster;
+  FaultHarness h(cluster.url());
+  h.add_effects(6, R"({"seconds": 1})");
+  auto daemon = h.daemon("default: { max_workers: 3 }");
+  REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() >= 3; }, 10s));
+  cluster.stop();
+  cluster.start();
+  REQUIRE(h.all_terminal(30s));
+  CHECK(h.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "6");
+  h.check_guarantees();
+}
+
+TEST_CASE("faults: PostgreSQL stopped for longer than a job's timeout") {
+  PrivateCluster cluster;
+  FaultHarness h(cluster.url());
+  // Each job outlives its 1s limit; with two attempts each ends dead.
+  h.add_effects(2, R"({"seconds": 5})");
+  auto daemon = h.daemon("default: { max_workers: 2, timeout: 1s, max_attempts: 2 }",
+                         {{"stuck_job_timeout", "30s"}});
+  REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == 2; }, 10s));
+  cluster.stop();
+  REQUIRE(wait_until([&] { return daemon->log().find("timed out") != std::string::npos; }, 10s));
+  std::this_thread::sleep_for(1s);  // the outage outlasts the timeout: outcomes wait in the daemon
+  cluster.start();
+  REQUIRE(h.all_terminal(30s));
+  CHECK(h.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'dead'") == "2");
+  CHECK(h.value("SELECT count(*) FROM spawnq.job_attempts WHERE outcome = 'timeout'") == "4");
+  h.check_guarantees();
+}

@@ -1,0 +1,61 @@
+// The runner the fault-injection suite runs its jobs with: spawnq's built-ins
+// plus `effect`, a handler that writes a side-effect log ("start ID ATTEMPT
+// PID" when it begins, "end ID ATTEMPT" when it completes) to $EFFECTS_LOG, so
+// tests can prove from the outside which jobs ran to completion, and how often.
+// Its payload can make it misbehave in the ways the suite needs.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include "spawnq/runner.hpp"
+
+namespace {
+
+void append(const std::string& line) {
+  const char* path = std::getenv("EFFECTS_LOG");
+  if (!path) throw spawnq::PermanentError("EFFECTS_LOG is not set");
+  const int fd = ::open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw spawnq::RetryableError("cannot open EFFECTS_LOG");
+  const std::string text = line + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!ok) throw spawnq::RetryableError("cannot write EFFECTS_LOG");
+}
+
+void effect(const spawnq::Job& job, spawnq::Context&) {
+  const auto& p = job.payload;
+  const std::string id = std::to_string(job.id) + " " + std::to_string(job.attempt);
+  append("start " + id + " " + std::to_string(::getpid()));
+  if (p.value("crash_until", 0) > job.attempt) ::raise(SIGSEGV);
+  if (p.value("ignore_term", false)) ::signal(SIGTERM, SIG_IGN);
+  if (p.value("grandchild", false) && ::fork() == 0) {
+    // Outlives its parent unless the daemon kills the job's process group.
+    append("grandchild " + std::to_string(job.id) + " " + std::to_string(::getpid()));
+    ::execl("/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  if (p.value("close_fd3", false)) ::close(3);
+  if (p.value("garbage", false)) {
+    (void)!::write(3, "\x01garbage{{\n{\"result\":\"perhaps\"}\n", 32);
+  }
+  for (int mb = 0; mb < p.value("flood_mb", 0); ++mb) {
+    static const std::string block(1 << 20, 'x');
+    (void)!::write(1, block.data(), block.size());
+  }
+  if (p.contains("flood_mb")) (void)!::write(1, "\nflood over\n", 12);
+  std::this_thread::sleep_for(std::chrono::duration<double>(p.value("seconds", 0.0)));
+  append("end " + id);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spawnq::Registry registry;
+  spawnq::add_builtin_handlers(registry);
+  registry.add("effect", effect);
+  return spawnq::run_main(argc, argv, registry);
+}
