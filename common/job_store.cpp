@@ -159,9 +159,10 @@ std::vector<WorkerRow> JobStore::same_host_workers(const std::string& host, Work
 }
 
 std::vector<WorkerId> JobStore::forget_workers(std::chrono::milliseconds silent_for,
-                                               const std::vector<WorkerId>& dead) {
+                                               const std::vector<WorkerId>& dead,
+                                               std::optional<WorkerId> self) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("forget_workers", seconds(silent_for), id_array(dead));
+  const auto rows = w.exec_prepared("forget_workers", seconds(silent_for), id_array(dead), self);
   w.commit();
   std::vector<WorkerId> forgotten;
   for (const auto& row : rows) forgotten.push_back(row[0].as<WorkerId>());
@@ -222,9 +223,11 @@ std::optional<JobDetails> JobStore::show(JobId id) {
 std::vector<RequeuedJob> JobStore::requeue_stuck(const std::optional<std::string>& queue,
                                                  std::chrono::milliseconds silent_for,
                                                  int default_max_attempts,
-                                                 const std::vector<WorkerId>& dead) {
+                                                 const std::vector<WorkerId>& dead,
+                                                 std::optional<WorkerId> self) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("rescue", queue, seconds(silent_for), default_max_attempts, id_array(dead));
+  const auto rows =
+      w.exec_prepared("rescue", queue, seconds(silent_for), default_max_attempts, id_array(dead), self);
   w.commit();
   std::vector<RequeuedJob> jobs;
   for (const auto& row : rows) {

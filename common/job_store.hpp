@@ -124,7 +124,9 @@ class JobStore {
   // The other daemons registered on `host`.
   std::vector<WorkerRow> same_host_workers(const std::string& host, WorkerId self);
   // Deletes worker rows silent for `silent_for` (or named in `dead`) that hold no running job.
-  std::vector<WorkerId> forget_workers(std::chrono::milliseconds silent_for, const std::vector<WorkerId>& dead);
+  // `self` (the caller's own worker) is never forgotten.
+  std::vector<WorkerId> forget_workers(std::chrono::milliseconds silent_for, const std::vector<WorkerId>& dead,
+                                       std::optional<WorkerId> self = std::nullopt);
 
   std::vector<QueueStats> stats(const std::optional<std::string>& queue);
   std::optional<JobDetails> show(JobId id);
@@ -133,10 +135,12 @@ class JobStore {
   // gone, or is one of `dead`, to retry_wait, runnable at once; dead when
   // attempts ran out; cancelled when someone asked to stop them. Each rescue
   // closes the attempt as lost. Concurrent rescuers skip each other's rows.
+  // Jobs of `self` (a daemon rescuing for others) are never taken for silent.
   std::vector<RequeuedJob> requeue_stuck(const std::optional<std::string>& queue,
                                          std::chrono::milliseconds silent_for,
                                          int default_max_attempts,
-                                         const std::vector<WorkerId>& dead = {});
+                                         const std::vector<WorkerId>& dead = {},
+                                         std::optional<WorkerId> self = std::nullopt);
 
   // Makes failed/dead jobs pending again with attempts reset, oldest first.
   // Skips a job whose reference another live job holds now.

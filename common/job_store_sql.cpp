@@ -14,9 +14,15 @@ const std::vector<Statement>& job_store_statements() {
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
        " max_attempts => $7, reference => $8, job_group => $9)"},
       {"claim",
-       "WITH picked AS ("
+       // A claim is also a heartbeat, and claims nothing for a worker whose
+       // row is gone (declared dead by another daemon): its jobs may be
+       // running elsewhere, and it must register anew first.
+       "WITH me AS ("
+       "  UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $3 RETURNING id),"
+       " picked AS ("
        "  SELECT id FROM spawnq.jobs"
        "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
+       "     AND EXISTS (SELECT 1 FROM me)"
        "   ORDER BY priority DESC, available_at, id"
        "   LIMIT $2 FOR UPDATE SKIP LOCKED),"
        " claimed AS ("
@@ -104,7 +110,10 @@ const std::vector<Statement>& job_store_statements() {
        "WITH stuck AS ("
        "  SELECT j.id FROM spawnq.jobs j LEFT JOIN spawnq.workers w ON w.id = j.worker_id"
        "   WHERE j.status = 'processing' AND ($1::text IS NULL OR j.queue = $1)"
-       "     AND (w.id IS NULL OR w.heartbeat_at < now() - make_interval(secs => $2::float8)"
+       // A rescuer never rescues its own jobs: it knows it is alive, even when
+       // its heartbeat is stale from an outage it just came back from.
+       "     AND ((j.worker_id IS DISTINCT FROM $5::bigint"
+       "           AND (w.id IS NULL OR w.heartbeat_at < now() - make_interval(secs => $2::float8)))"
        "          OR j.worker_id = ANY($4::bigint[]))"
        "   FOR UPDATE OF j SKIP LOCKED),"
        " moved AS ("
@@ -130,7 +139,8 @@ const std::vector<Statement>& job_store_statements() {
        " SELECT id, queue, status, worker_id FROM moved ORDER BY id"},
       {"forget_workers",
        "DELETE FROM spawnq.workers w"
-       " WHERE (w.heartbeat_at < now() - make_interval(secs => $1::float8) OR w.id = ANY($2::bigint[]))"
+       " WHERE ((w.heartbeat_at < now() - make_interval(secs => $1::float8) AND w.id IS DISTINCT FROM $3::bigint)"
+       "        OR w.id = ANY($2::bigint[]))"
        "   AND NOT EXISTS (SELECT 1 FROM spawnq.jobs j"
        "                    WHERE j.worker_id = w.id AND j.status = 'processing')"
        " RETURNING id"},

@@ -17,6 +17,7 @@ StuckJobResolver::StuckJobResolver(boost::asio::io_context& loop, DbExecutor& db
     : db_(db), config_(config), timer_(loop) {}
 
 void StuckJobResolver::start(WorkerId self, const WorkerIdentity& identity) {
+  self_ = self;
   rescue_predecessors(self, identity);
   arm();
 }
@@ -55,11 +56,12 @@ void StuckJobResolver::rescue_predecessors(WorkerId self, const WorkerIdentity& 
 void StuckJobResolver::sweep(std::vector<WorkerId> dead) {
   const auto silent_for = config_.stuck_job_timeout;
   const int max_attempts = config_.default_max_attempts;
+  const WorkerId self = self_;
   using Result = std::pair<std::vector<RequeuedJob>, std::vector<WorkerId>>;
   db_.post<Result>(
       [=](JobStore& store) {
-        auto rescued = store.requeue_stuck(std::nullopt, silent_for, max_attempts, dead);
-        return Result{std::move(rescued), store.forget_workers(silent_for, dead)};
+        auto rescued = store.requeue_stuck(std::nullopt, silent_for, max_attempts, dead, self);
+        return Result{std::move(rescued), store.forget_workers(silent_for, dead, self)};
       },
       [](Result result) {
         for (const RequeuedJob& job : result.first) {

@@ -20,6 +20,7 @@ class StuckJobResolver {
   StuckJobResolver(boost::asio::io_context& loop, DbExecutor& db, const Config& config);
 
   void start(WorkerId self, const WorkerIdentity& identity);
+  void set_self(WorkerId self) { self_ = self; }  // after registering anew
   void stop();  // safe twice and before start()
 
  private:
@@ -31,6 +32,7 @@ class StuckJobResolver {
   const Config& config_;
   boost::asio::steady_timer timer_;
   bool stopped_ = false;
+  WorkerId self_ = 0;
 };
 
 }  // namespace spawnq

@@ -117,6 +117,7 @@ void SuperCoordinator::register_worker() {
         spdlog::info("worker={} registered: host={} pid={}", worker, identity_.host, identity_.pid);
         if (coordinators_started_) {
           for (const auto& coordinator : coordinators_) coordinator->set_worker(worker);
+          resolver_.set_self(worker);
           return;
         }
         coordinators_started_ = true;
@@ -173,15 +174,18 @@ void SuperCoordinator::watch_database_contact() {
   contact_timer_.expires_after(std::chrono::seconds(1));
   contact_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
+    // Heartbeats reach the database every heartbeat_interval, so a longer
+    // silence means it is out of reach, not that we had nothing to say.
     const auto silent = std::chrono::steady_clock::now() - db_.last_contact();
-    if (!cut_off_ && silent > config_.stuck_job_timeout && db_.queued() > 0) {
+    if (!cut_off_ && silent > config_.stuck_job_timeout) {
       cut_off_ = true;
       spdlog::error("no database contact for {}s (more than stuck_job_timeout): stopping {} running job(s), "
-                    "which other daemons may rescue", std::chrono::duration_cast<std::chrono::seconds>(silent).count(),
-                    running());
+                    "which other daemons may rescue; claiming nothing until it is back",
+                    std::chrono::duration_cast<std::chrono::seconds>(silent).count(), running());
       for (auto& coordinator : coordinators_) coordinator->interrupt(config_.sigterm_grace);
     } else if (cut_off_ && silent < config_.stuck_job_timeout) {
       cut_off_ = false;
+      spdlog::info("database contact is back");
     }
     watch_database_contact();
   });

@@ -102,3 +102,35 @@ TEST_CASE("faults: PostgreSQL stopped for longer than a job's timeout") {
   CHECK(h.value("SELECT count(*) FROM spawnq.job_attempts WHERE outcome = 'timeout'") == "4");
   h.check_guarantees();
 }
+
+TEST_CASE("faults: a daemon cut off from the database for longer than stuck_job_timeout stops its children") {
+  PrivateCluster cluster;
+  FaultHarness h(cluster.url());
+  h.add_effects(1, R"({"seconds": 4})");
+  auto daemon = h.daemon("default: { max_workers: 1 }", {{"stuck_job_timeout", "1s"}});
+  REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == 1; }, 10s));
+  const pid_t first = runner_pids(h.effects()).front();
+  cluster.stop();
+  // Well before the job's own 4 seconds are up, the daemon stops it.
+  CHECK(wait_until([&] { return ::kill(first, 0) != 0; }, 3s));
+  CHECK_THAT(daemon->log(), Contains("no database contact for"));
+  cluster.start();
+  REQUIRE(h.all_terminal(30s));
+  CHECK(h.value("SELECT status FROM spawnq.jobs") == "done");
+  h.check_guarantees();  // the stopped attempt never completed: one completion only
+}
+
+TEST_CASE("faults: rows edited by hand into odd states end in a defined state") {
+  TestDatabase db;
+  FaultHarness h(db.url());
+  const auto orphan = h.add_effects(1);     // processing, but no daemon holds it
+  const auto spent = h.add_effects(1, R"({"crash_until": 99})");  // attempts already past the limit
+  db.sql("UPDATE spawnq.jobs SET status = 'processing', attempts = 1, worker_id = NULL WHERE id = " +
+         std::to_string(orphan[0]));
+  db.sql("UPDATE spawnq.jobs SET attempts = 9, max_attempts = 2 WHERE id = " + std::to_string(spent[0]));
+  auto daemon = h.daemon();
+  REQUIRE(h.all_terminal(20s));
+  CHECK(h.value("SELECT status || ' ' || attempts FROM spawnq.jobs WHERE id = " + std::to_string(orphan[0])) == "done 2");
+  CHECK(h.value("SELECT status || ' ' || attempts FROM spawnq.jobs WHERE id = " + std::to_string(spent[0])) == "dead 10");
+  h.check_guarantees();
+}

@@ -94,7 +94,7 @@ void FaultHarness::check_guarantees() const {
     const JobId id = row[0].as<JobId>();
     const auto it = ends.find(id);
     const int times = it == ends.end() ? 0 : it->second;
-    INFO("job " << id << " completed " << times << " time(s)");
+    INFO("job " << id << " completed " << times << " time(s); side effects:\n" << effects());
     CHECK(times == 1);
     ++done;
   }

@@ -32,11 +32,14 @@ void effect(const spawnq::Job& job, spawnq::Context&) {
   append("start " + id + " " + std::to_string(::getpid()));
   if (p.value("crash_until", 0) > job.attempt) ::raise(SIGSEGV);
   if (p.value("ignore_term", false)) ::signal(SIGTERM, SIG_IGN);
-  if (p.value("grandchild", false) && ::fork() == 0) {
+  if (p.value("grandchild", false)) {
     // Outlives its parent unless the daemon kills the job's process group.
-    append("grandchild " + std::to_string(job.id) + " " + std::to_string(::getpid()));
-    ::execl("/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
-    ::_exit(127);
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::execl("/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    append("grandchild " + std::to_string(job.id) + " " + std::to_string(child));
   }
   if (p.value("close_fd3", false)) ::close(3);
   if (p.value("garbage", false)) {

@@ -403,3 +403,26 @@ TEST_CASE("show returns the job and its attempts, oldest first") {
   CHECK(details->attempts[0]["outcome"] == "retry");
   CHECK_FALSE(s.store.show(id + 1000).has_value());
 }
+
+TEST_CASE("a claim refreshes the heartbeat, and claims nothing for a worker whose row is gone") {
+  Store s;
+  s.add("noop");
+  s.db.sql("UPDATE spawnq.workers SET heartbeat_at = now() - interval '1 hour'");
+  REQUIRE(s.store.claim("default", 1, s.worker, 5).size() == 1);
+  CHECK(s.db.value("SELECT heartbeat_at > now() - interval '1 minute' FROM spawnq.workers") == "t");
+  s.add("noop");
+  const WorkerId gone = s.store.register_worker({"host-z", 9, "", ""}, {"default"}, "test");
+  s.store.remove_worker(gone);
+  CHECK(s.store.claim("default", 1, gone, 5).empty());
+}
+
+TEST_CASE("a rescuer never takes its own jobs, nor forgets its own row, however stale") {
+  Store s;
+  s.add("noop");
+  s.store.claim("default", 1, s.worker, 5);
+  s.db.sql("UPDATE spawnq.workers SET heartbeat_at = now() - interval '1 hour'");
+  CHECK(s.store.requeue_stuck(std::nullopt, 5min, 5, {}, s.worker).empty());
+  CHECK(s.store.forget_workers(5min, {}, s.worker).empty());
+  // Another daemon, though, rescues them.
+  CHECK(s.store.requeue_stuck(std::nullopt, 5min, 5, {}, s.worker + 1).size() == 1);
+}
