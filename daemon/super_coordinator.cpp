@@ -38,6 +38,7 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       db_(loop_, config_.database_url),
       identity_(this_worker()),
       resolver_(loop_, db_, config_),
+      notifier_(loop_),
       contact_timer_(loop_),
       heartbeat_timer_(loop_),
       shutdown_timer_(loop_),
@@ -128,6 +129,8 @@ void SuperCoordinator::register_worker() {
         }
         resolver_.start(worker, identity_);
         heartbeat();
+        notifier_.ready("serving " + std::to_string(coordinators_.size()) + " queue(s) as worker " +
+                        std::to_string(worker));
       },
       [this](std::exception_ptr) {
         // Not an outage (those are waited out): the schema is missing or wrong.
@@ -210,6 +213,7 @@ void SuperCoordinator::on_signal(int signal) {
 
 void SuperCoordinator::begin_drain() {
   draining_ = true;
+  notifier_.stopping("draining: " + std::to_string(running()) + " job(s) running");
   spdlog::info("draining: claiming nothing more; waiting up to {} for {} running job(s)",
                format_duration(config_.shutdown_timeout), running());
   for (auto& coordinator : coordinators_) coordinator->drain();
@@ -276,6 +280,7 @@ void SuperCoordinator::finish(int exit_code) {
   heartbeat_timer_.cancel();
   contact_timer_.cancel();
   resolver_.stop();
+  notifier_.stop();
   shutdown_timer_.cancel();
   drain_check_timer_.cancel();
   signals_.cancel();

@@ -22,6 +22,7 @@
 #include "db_executor.hpp"
 #include "notification_listener.hpp"
 #include "queue_coordinator.hpp"
+#include "service_notifier.hpp"
 #include "stuck_job_resolver.hpp"
 
 namespace spawnq {
@@ -59,6 +60,7 @@ class SuperCoordinator {
   std::vector<std::unique_ptr<QueueCoordinator>> coordinators_;
   WorkerIdentity identity_;
   StuckJobResolver resolver_;
+  ServiceNotifier notifier_;
   std::optional<WorkerId> worker_;
   bool coordinators_started_ = false;
   bool cut_off_ = false;  // no database contact for longer than stuck_job_timeout
