@@ -50,6 +50,8 @@ struct Config {
                                    std::chrono::minutes(2), std::chrono::minutes(10),
                                    std::chrono::minutes(30)};
   ShowMode show = ShowMode::lines;
+  // HOST:PORT of the read-only operator endpoints; none when not configured.
+  std::optional<std::string> http_listen;
   std::vector<QueueConfig> queues;  // never empty after loading
   std::map<std::string, HandlerConfig> handlers;
 

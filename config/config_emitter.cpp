@@ -60,6 +60,10 @@ std::string to_yaml(const Config& config) {
   out << YAML::Key << "backoff" << YAML::Value;
   emit_durations(out, config.backoff);
   out << YAML::Key << "show" << YAML::Value << (config.show == ShowMode::tui ? "tui" : "lines");
+  if (config.http_listen) {
+    out << YAML::Key << "http" << YAML::Value << YAML::BeginMap << YAML::Key << "listen" << YAML::Value
+        << *config.http_listen << YAML::EndMap;
+  }
   out << YAML::Key << "queues" << YAML::Value << YAML::BeginMap;
   for (const QueueConfig& queue : config.queues) emit_queue(out, queue);
   out << YAML::EndMap;

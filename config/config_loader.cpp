@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "command_resolver.hpp"
@@ -115,6 +116,19 @@ void read_globals(const Fields& f, Config& config, const std::filesystem::path& 
   with(f, "default_max_attempts",
        [&](const YamlField& v) { config.default_max_attempts = v.as_int(1); });
   with(f, "backoff", [&](const YamlField& v) { config.backoff = v.as_duration_list(); });
+  with(f, "http", [&](const YamlField& v) {
+    static const std::regex host_port(R"((\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):\d{1,5})");
+    config.http_listen = "127.0.0.1:9464";  // loopback unless told otherwise
+    if (v.is_null()) return;
+    const Fields http = v.fields({"listen"});
+    with(http, "listen", [&](const YamlField& listen) {
+      const std::string value = listen.as_string();
+      if (!std::regex_match(value, host_port)) {
+        listen.fail("must be IP:PORT such as 127.0.0.1:9464 or [::1]:9464, got '" + value + "'");
+      }
+      config.http_listen = value;
+    });
+  });
   with(f, "show", [&](const YamlField& v) {
     const std::string mode = v.as_string();
     if (mode == "lines") config.show = ShowMode::lines;
@@ -159,7 +173,7 @@ Config parse_config(const std::string& text, const std::string& source,
     const Fields f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout",
                                  "sigterm_grace", "stuck_job_timeout", "stuck_check_interval",
                                  "heartbeat_interval", "default_timeout", "default_max_workers",
-                                 "default_max_attempts", "backoff", "show", "queues", "handlers"});
+                                 "default_max_attempts", "backoff", "show", "http", "queues", "handlers"});
     // Globals first: queues fall back to them whatever order the file uses.
     read_globals(f, config, base_dir);
     check_consistency(f, config);

@@ -75,6 +75,7 @@ bool DbExecutor::ensure_connected() {
 
 // Drops the connection; an outage is logged once, when it starts.
 void DbExecutor::lost_connection(const char* what, const std::exception& error) {
+  ++errors_;
   store_.reset();
   conn_.reset();
   connected_ = false;
@@ -118,6 +119,7 @@ void DbExecutor::thread_main() {
         // broken_connection, or in_doubt_error when the link died during COMMIT.
         if (!dynamic_cast<const pqxx::broken_connection*>(&e) &&
             !dynamic_cast<const pqxx::in_doubt_error*>(&e)) {
+          ++errors_;
           boost::asio::post(loop_, [failed = task.failed, error = std::current_exception()] { failed(error); });
           std::lock_guard lock(mutex_);
           running_task_ = false;
@@ -132,6 +134,7 @@ void DbExecutor::thread_main() {
           boost::asio::post(loop_, [failed = task.failed, error = std::current_exception()] { failed(error); });
         }
       } catch (...) {
+        ++errors_;
         boost::asio::post(loop_, [failed = task.failed, error = std::current_exception()] { failed(error); });
       }
     }

@@ -50,6 +50,7 @@ class DbExecutor {
   void on_reconnect(std::function<void()> callback) { on_reconnect_ = std::move(callback); }
 
   std::size_t queued() const;  // tasks not yet finished, the running one included
+  std::uint64_t errors() const { return errors_; }  // tasks that failed, connection losses included
   bool connected() const { return connected_; }
   // When a task last succeeded (or the executor started): how long the
   // database has been out of reach, as this daemon sees it.
@@ -89,6 +90,7 @@ class DbExecutor {
   std::chrono::steady_clock::time_point outage_started_;
 
   std::atomic<bool> connected_{false};
+  std::atomic<std::uint64_t> errors_{0};
   std::atomic<std::chrono::steady_clock::rep> last_contact_{
       std::chrono::steady_clock::now().time_since_epoch().count()};
 };

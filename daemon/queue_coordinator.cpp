@@ -71,6 +71,7 @@ void QueueCoordinator::claim() {
     for (const auto& [id, run] : running_) known.push_back(id);
   }
   const bool reconcile = must_reconcile_;
+  const auto asked_at = std::chrono::steady_clock::now();
   db_.post<std::vector<ClaimedJob>>(
       [=](JobStore& store) {
         // A claim lost with the connection may have committed: give back any
@@ -82,8 +83,9 @@ void QueueCoordinator::claim() {
         }
         return store.claim(queue, static_cast<int>(free), worker, max_attempts);
       },
-      [this, free](std::vector<ClaimedJob> jobs) {
+      [this, free, asked_at](std::vector<ClaimedJob> jobs) {
         must_reconcile_ = false;
+        settings_.metrics->claimed(name(), jobs.size(), std::chrono::steady_clock::now() - asked_at);
         on_claimed(free, std::move(jobs));
       },
       [this](std::exception_ptr error) {
@@ -133,7 +135,9 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
   }
   spdlog::info("queue={} job={} attempt={} started {} pid={} timeout={}", job.queue, id, job.attempt,
                job.job_type, child->pid(), format_duration(timeout));
-  running_.emplace(id, Running{job, worker_, false, std::move(child), nullptr, std::nullopt});
+  running_.emplace(id, Running{job, worker_, false, std::move(child), nullptr, std::nullopt, std::nullopt,
+                               std::chrono::steady_clock::now()});
+  settings_.metrics->set_running(name(), running_.size());
 }
 
 // 3. Reap: the child is gone; decide what it means.
@@ -142,6 +146,7 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   if (it == running_.end()) return;
   Running run = std::move(it->second);
   running_.erase(it);
+  settings_.metrics->set_running(name(), running_.size());
   const ClaimedJob& job = run.job;
   spdlog::info("queue={} job={} attempt={} {} in {}{}", job.queue, id, job.attempt,
                describe_exit(exit.status), seconds_text(exit.elapsed),
@@ -149,7 +154,9 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   AttemptFacts facts{exit.status, exit.result, exit.timed_out, exit.interrupted, run.cancelling,
                      job_timeout(settings_.queue, *settings_.config, job.job_type), job.attempt,
                      job.max_attempts};
-  record(job, run.worker, decide_outcome(facts, settings_.queue.backoff), &exit, run.child->pid());
+  const Decision decision = decide_outcome(facts, settings_.queue.backoff);
+  settings_.metrics->finished(name(), decision.next, exit.elapsed);
+  record(job, run.worker, decision, &exit, run.child->pid());
   claim();  // a slot is free
 }
 
@@ -195,6 +202,7 @@ void QueueCoordinator::on_progress(JobId id, const ProgressLine& progress) {
   if (it == running_.end()) return;
   Running& run = it->second;
   run.unsent_progress = progress.fraction;
+  run.progress = progress.fraction;
   if (run.progress_timer) return;  // a write is already scheduled
   run.progress_timer = std::make_unique<boost::asio::steady_timer>(loop_, kProgressInterval);
   run.progress_timer->async_wait([this, id](const boost::system::error_code& ec) {
@@ -222,6 +230,16 @@ void QueueCoordinator::send_progress(JobId id) {
   run.progress_timer->async_wait([this, id](const boost::system::error_code& ec) {
     if (!ec) send_progress(id);
   });
+}
+
+std::vector<QueueCoordinator::RunningJob> QueueCoordinator::running_jobs() const {
+  std::vector<RunningJob> jobs;
+  const auto now = std::chrono::steady_clock::now();
+  for (const auto& [id, run] : running_) {
+    jobs.push_back(RunningJob{id, run.job.job_type, run.job.attempt, run.child->pid(),
+                              std::chrono::duration<double>(now - run.started).count(), run.progress});
+  }
+  return jobs;
 }
 
 void QueueCoordinator::drain() {

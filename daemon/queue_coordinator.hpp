@@ -18,6 +18,7 @@
 #include "child_process.hpp"
 #include "config/config.hpp"
 #include "db_executor.hpp"
+#include "metrics.hpp"
 
 namespace spawnq {
 
@@ -28,6 +29,17 @@ class QueueCoordinator {
     const Config* config = nullptr;             // handlers, poll interval, grace
     std::string runner;                         // the job-runner to exec
     const std::vector<std::string>* base_environment = nullptr;  // SPAWNQ_*/PG* removed
+    Metrics* metrics = nullptr;
+  };
+
+  // A running job as /status and the dashboard show it.
+  struct RunningJob {
+    JobId id = 0;
+    std::string job_type;
+    int attempt = 0;
+    int pid = 0;
+    double elapsed_s = 0;
+    std::optional<double> progress;
   };
 
   QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, Settings settings);
@@ -42,6 +54,8 @@ class QueueCoordinator {
 
   const std::string& name() const { return settings_.queue.name; }
   std::size_t running() const { return running_.size(); }
+  int max_workers() const { return settings_.queue.max_workers; }
+  std::vector<RunningJob> running_jobs() const;
   bool idle() const { return running_.empty() && !claim_in_flight_ && unwritten_ == 0; }
 
  private:
@@ -52,6 +66,8 @@ class QueueCoordinator {
     std::shared_ptr<ChildProcess> child;
     std::unique_ptr<boost::asio::steady_timer> progress_timer;
     std::optional<double> unsent_progress;
+    std::optional<double> progress;  // the newest reported
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   };
 
   void claim();

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/connection.hpp"
+#include "common/errors.hpp"
 #include "spawnq/version.hpp"
 #include "worker_identity.hpp"
 
@@ -32,6 +33,7 @@ void keep_standard_fds_open() {
 
 SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queues, std::string runner)
     : config_(std::move(config)),
+      metrics_(kVersion),
       runner_(std::move(runner)),
       base_environment_(job_base_environment(environ)),
       signals_(loop_),
@@ -40,6 +42,7 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       resolver_(loop_, db_, config_),
       notifier_(loop_),
       contact_timer_(loop_),
+      count_timer_(loop_),
       heartbeat_timer_(loop_),
       shutdown_timer_(loop_),
       drain_check_timer_(loop_) {
@@ -47,7 +50,8 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
   for (QueueConfig& queue : queues) {
     names.push_back(queue.name);
     coordinators_.push_back(std::make_unique<QueueCoordinator>(
-        loop_, db_, QueueCoordinator::Settings{std::move(queue), &config_, runner_, &base_environment_}));
+        loop_, db_, QueueCoordinator::Settings{queue, &config_, runner_, &base_environment_, &metrics_}));
+    metrics_.configure_queue(queue.name, queue.max_workers);
   }
   listener_ = std::make_unique<NotificationListener>(
       loop_, config_.database_url, names, [this](const std::string& queue) {
@@ -96,6 +100,68 @@ void SuperCoordinator::start() {
   listener_->start();
   register_worker();
   watch_database_contact();
+  if (config_.http_listen) start_http();
+}
+
+void SuperCoordinator::start_http() {
+  http_ = std::make_unique<HttpServer>(
+      loop_, *config_.http_listen,
+      std::map<std::string, HttpRoute>{
+          {"/metrics",
+           [this] {
+             metrics_.set_database_errors(db_.errors());
+             metrics_.set_database_up(db_.connected());
+             metrics_.set_depth(depth_);
+             return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.render()};
+           }},
+          {"/healthz",
+           [this] {
+             const double allowed = std::max(3 * std::chrono::duration<double>(config_.heartbeat_interval).count(), 5.0);
+             return health_reply(snapshot(), allowed);
+           }},
+          {"/status", [this] { return HttpReply{200, "application/json", status_json(snapshot())}; }}});
+  try {
+    http_->start();
+  } catch (const std::system_error& e) {
+    throw RuntimeFailure("http.listen " + *config_.http_listen + ": cannot listen: " + e.code().message());
+  }
+  count_queues();
+}
+
+// Queue depths for /metrics, /status and the dashboard. Counting scans the
+// table, so it runs only when someone watches, and not often.
+void SuperCoordinator::count_queues() {
+  db_.post<std::vector<QueueStats>>(
+      [](JobStore& store) { return store.stats(std::nullopt); },
+      [this](std::vector<QueueStats> all) {
+        depth_.clear();
+        for (const QueueStats& q : all) {
+          for (const auto& [status, count] : q.counts) depth_[{q.queue, status}] = count;
+        }
+      },
+      [](std::exception_ptr) {}, OnOutage::fail);
+  count_timer_.expires_after(std::chrono::seconds(5));
+  count_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) count_queues();
+  });
+}
+
+DaemonSnapshot SuperCoordinator::snapshot() const {
+  DaemonSnapshot s;
+  s.version = kVersion;
+  s.worker = worker_;
+  s.host = identity_.host;
+  s.pid = identity_.pid;
+  s.draining = draining_;
+  s.seconds_since_database = std::chrono::duration<double>(std::chrono::steady_clock::now() - db_.last_contact()).count();
+  for (const auto& coordinator : coordinators_) {
+    QueueSnapshot q{coordinator->name(), coordinator->max_workers(), coordinator->running_jobs(), {}};
+    for (const auto& [key, count] : depth_) {
+      if (key.first == q.name) q.depth[key.second] = count;
+    }
+    s.queues.push_back(std::move(q));
+  }
+  return s;
 }
 
 void SuperCoordinator::watch_signals() {
@@ -281,6 +347,8 @@ void SuperCoordinator::finish(int exit_code) {
   contact_timer_.cancel();
   resolver_.stop();
   notifier_.stop();
+  count_timer_.cancel();
+  if (http_) http_->stop();
   shutdown_timer_.cancel();
   drain_check_timer_.cancel();
   signals_.cancel();

@@ -22,6 +22,9 @@
 #include "db_executor.hpp"
 #include "notification_listener.hpp"
 #include "queue_coordinator.hpp"
+#include "daemon_snapshot.hpp"
+#include "http_server.hpp"
+#include "metrics.hpp"
 #include "service_notifier.hpp"
 #include "stuck_job_resolver.hpp"
 
@@ -49,8 +52,12 @@ class SuperCoordinator {
   void finish(int exit_code);
   std::size_t running() const;
   void watch_signals();
+  void count_queues();
+  DaemonSnapshot snapshot() const;
+  void start_http();
 
   Config config_;
+  Metrics metrics_;
   std::string runner_;
   std::vector<std::string> base_environment_;
   boost::asio::io_context loop_;
@@ -65,6 +72,9 @@ class SuperCoordinator {
   bool coordinators_started_ = false;
   bool cut_off_ = false;  // no database contact for longer than stuck_job_timeout
   boost::asio::steady_timer contact_timer_;
+  boost::asio::steady_timer count_timer_;
+  std::map<std::pair<std::string, JobStatus>, std::int64_t> depth_;
+  std::unique_ptr<HttpServer> http_;
   boost::asio::steady_timer heartbeat_timer_;
   boost::asio::steady_timer shutdown_timer_;
   boost::asio::steady_timer drain_check_timer_;

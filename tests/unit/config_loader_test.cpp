@@ -163,7 +163,7 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
               "test.yaml:2: poll_intervall: unknown key (known keys: database, runner, poll_interval, "
               "shutdown_timeout, sigterm_grace, stuck_job_timeout, stuck_check_interval, "
               "heartbeat_interval, default_timeout, default_max_workers, default_max_attempts, "
-              "backoff, show, queues, handlers)");
+              "backoff, show, http, queues, handlers)");
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
               "max_attempts, backoff)");
@@ -255,4 +255,15 @@ TEST_CASE("a config file's relative paths resolve against its own folder") {
   const Config c = load_config((f.dir / "spawnq.yaml").string());
   CHECK(c.source == (f.dir / "spawnq.yaml").string());
   CHECK(c.handlers.at("h").argv[0] == (f.dir / "handler.sh").string());
+}
+
+TEST_CASE("the http endpoint is off unless configured, and on loopback unless told otherwise") {
+  Fixture f;
+  CHECK_FALSE(f.parse("").http_listen.has_value());
+  CHECK(f.parse("http:\n").http_listen == "127.0.0.1:9464");
+  CHECK(f.parse("http: { listen: \"0.0.0.0:9000\" }\n").http_listen == "0.0.0.0:9000");
+  CHECK(f.parse("http: { listen: \"[::1]:9464\" }\n").http_listen == "[::1]:9464");
+  check_error("http: { listen: localhost }\n",
+              "test.yaml:1: http.listen: must be IP:PORT such as 127.0.0.1:9464 or [::1]:9464, got 'localhost'");
+  check_error("http: { port: 9 }\n", "test.yaml:1: http.port: unknown key (known keys: listen)");
 }

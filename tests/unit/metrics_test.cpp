@@ -1,0 +1,54 @@
+#include "daemon/metrics.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "support/prometheus_text.hpp"
+
+using namespace spawnq;
+using namespace std::chrono_literals;
+using spawnq::test::parse_prometheus_text;
+using spawnq::test::PrometheusFormatError;
+
+TEST_CASE("metrics render as strict Prometheus text, and count what happened") {
+  Metrics metrics("1.2.3");
+  metrics.configure_queue("emails", 4);
+  metrics.claimed("emails", 3, 2ms);
+  metrics.finished("emails", JobStatus::done, 150ms);
+  metrics.finished("emails", JobStatus::done, 3s);
+  metrics.finished("emails", JobStatus::retry_wait, 20ms);
+  metrics.set_running("emails", 1);
+  metrics.set_depth({{{"emails", JobStatus::pending}, 7}});
+  metrics.set_database_up(true);
+  const auto samples = parse_prometheus_text(metrics.render());
+  CHECK(samples.at("spawnq_build_info{version=\"1.2.3\"}") == 1);
+  CHECK(samples.at("spawnq_database_up") == 1);
+  CHECK(samples.at("spawnq_jobs_claimed_total{queue=\"emails\"}") == 3);
+  CHECK(samples.at("spawnq_jobs_finished_total{queue=\"emails\",outcome=\"done\"}") == 2);
+  CHECK(samples.at("spawnq_jobs_finished_total{queue=\"emails\",outcome=\"retry_wait\"}") == 1);
+  CHECK(samples.at("spawnq_jobs_finished_total{queue=\"emails\",outcome=\"dead\"}") == 0);
+  CHECK(samples.at("spawnq_running_jobs{queue=\"emails\"}") == 1);
+  CHECK(samples.at("spawnq_max_workers{queue=\"emails\"}") == 4);
+  CHECK(samples.at("spawnq_queue_depth{queue=\"emails\",status=\"pending\"}") == 7);
+  CHECK(samples.at("spawnq_job_duration_seconds_bucket{queue=\"emails\",le=\"0.025\"}") == 1);
+  CHECK(samples.at("spawnq_job_duration_seconds_bucket{queue=\"emails\",le=\"0.25\"}") == 2);
+  CHECK(samples.at("spawnq_job_duration_seconds_bucket{queue=\"emails\",le=\"+Inf\"}") == 3);
+  CHECK(samples.at("spawnq_job_duration_seconds_count{queue=\"emails\"}") == 3);
+  CHECK(samples.at("spawnq_job_duration_seconds_sum{queue=\"emails\"}") == Approx(3.17));
+  CHECK(samples.at("spawnq_claim_latency_seconds_count") == 1);
+}
+
+TEST_CASE("label values are escaped") {
+  CHECK(prometheus_label("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+}
+
+TEST_CASE("the strict reader refuses what Prometheus would refuse") {
+  CHECK_THROWS_AS(parse_prometheus_text("x 1\n"), PrometheusFormatError);  // no TYPE
+  CHECK_THROWS_AS(parse_prometheus_text("# TYPE x gauge\nx{a=b} 1\n"), PrometheusFormatError);
+  CHECK_THROWS_AS(parse_prometheus_text("# TYPE x gauge\nx one\n"), PrometheusFormatError);
+  CHECK_THROWS_AS(parse_prometheus_text("# TYPE x gauge\nx 1"), PrometheusFormatError);
+  CHECK_THROWS_AS(parse_prometheus_text("# TYPE x gauge\n# TYPE y gauge\nx 1\ny 1\nx{a=\"b\"} 2\n"),
+                  PrometheusFormatError);
+  CHECK_THROWS_AS(parse_prometheus_text("# TYPE h histogram\nh_bucket{le=\"1\"} 3\nh_bucket{le=\"+Inf\"} 2\n"),
+                  PrometheusFormatError);
+  CHECK(parse_prometheus_text("# TYPE x counter\nx{a=\"q\\\"\"} 1.5\n").at("x{a=\"q\\\"\"}") == 1.5);
+}
