@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log.hpp"
 #include "duration.hpp"
 
 namespace spawnq {
@@ -50,6 +51,7 @@ struct Config {
                                    std::chrono::minutes(2), std::chrono::minutes(10),
                                    std::chrono::minutes(30)};
   ShowMode show = ShowMode::lines;
+  LogOptions log;  // log_level, log_format, log_file
   // HOST:PORT of the read-only operator endpoints; none when not configured.
   std::optional<std::string> http_listen;
   std::vector<QueueConfig> queues;  // never empty after loading

@@ -60,6 +60,9 @@ std::string to_yaml(const Config& config) {
   out << YAML::Key << "backoff" << YAML::Value;
   emit_durations(out, config.backoff);
   out << YAML::Key << "show" << YAML::Value << (config.show == ShowMode::tui ? "tui" : "lines");
+  out << YAML::Key << "log_level" << YAML::Value << config.log.level;
+  out << YAML::Key << "log_format" << YAML::Value << (config.log.format == LogFormat::json ? "json" : "text");
+  if (config.log.file) out << YAML::Key << "log_file" << YAML::Value << *config.log.file;
   if (config.http_listen) {
     out << YAML::Key << "http" << YAML::Value << YAML::BeginMap << YAML::Key << "listen" << YAML::Value
         << *config.http_listen << YAML::EndMap;

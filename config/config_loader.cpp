@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "command_resolver.hpp"
@@ -116,6 +117,24 @@ void read_globals(const Fields& f, Config& config, const std::filesystem::path& 
   with(f, "default_max_attempts",
        [&](const YamlField& v) { config.default_max_attempts = v.as_int(1); });
   with(f, "backoff", [&](const YamlField& v) { config.backoff = v.as_duration_list(); });
+  with(f, "log_level", [&](const YamlField& v) {
+    const std::string level = v.as_string();
+    static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!levels.count(level)) v.fail("must be trace, debug, info, warn, error, critical or off, got '" + level + "'");
+    config.log.level = level;
+  });
+  with(f, "log_format", [&](const YamlField& v) {
+    const std::string format = v.as_string();
+    if (format == "text") config.log.format = LogFormat::text;
+    else if (format == "json") config.log.format = LogFormat::json;
+    else v.fail("must be text or json, got '" + format + "'");
+  });
+  with(f, "log_file", [&](const YamlField& v) {
+    std::filesystem::path file(v.as_string());
+    if (file.is_relative()) file = base_dir / file;
+    if (!std::filesystem::is_directory(file.parent_path())) v.fail("no such directory: " + file.parent_path().string());
+    config.log.file = file.lexically_normal().string();
+  });
   with(f, "http", [&](const YamlField& v) {
     static const std::regex host_port(R"((\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):\d{1,5})");
     config.http_listen = "127.0.0.1:9464";  // loopback unless told otherwise
@@ -173,7 +192,8 @@ Config parse_config(const std::string& text, const std::string& source,
     const Fields f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout",
                                  "sigterm_grace", "stuck_job_timeout", "stuck_check_interval",
                                  "heartbeat_interval", "default_timeout", "default_max_workers",
-                                 "default_max_attempts", "backoff", "show", "http", "queues", "handlers"});
+                                 "default_max_attempts", "backoff", "show", "log_level", "log_format",
+                                 "log_file", "http", "queues", "handlers"});
     // Globals first: queues fall back to them whatever order the file uses.
     read_globals(f, config, base_dir);
     check_consistency(f, config);

@@ -10,6 +10,7 @@
 
 #include "common/connection.hpp"
 #include "common/errors.hpp"
+#include "common/log.hpp"
 #include "spawnq/version.hpp"
 #include "worker_identity.hpp"
 
@@ -90,6 +91,7 @@ void SuperCoordinator::start() {
   signals_.add(SIGTERM);
   signals_.add(SIGINT);
   signals_.add(SIGCHLD);
+  signals_.add(SIGHUP);
   watch_signals();
   std::string queues;
   for (const auto& coordinator : coordinators_) {
@@ -263,6 +265,11 @@ void SuperCoordinator::watch_database_contact() {
 void SuperCoordinator::on_signal(int signal) {
   if (signal == SIGCHLD) {
     reap_orphans();
+    return;
+  }
+  if (signal == SIGHUP) {
+    reopen_log_file();  // after logrotate moved it away
+    spdlog::info("SIGHUP: log file reopened");
     return;
   }
   ++interrupts_seen_;

@@ -42,7 +42,7 @@ void check_show(const Config& config, const std::optional<std::string>& flag) {
 int run_daemon(CommandContext& ctx, std::vector<QueueConfig> queues) {
   const Config& config = ctx.config();
   const std::string runner = checked_runner(config);
-  init_logging("spawnq");
+  init_logging("spawnq", config.log);
   SuperCoordinator daemon(config, std::move(queues), runner);
   return daemon.run();
 }

@@ -8,6 +8,8 @@
 
 #include "config/yaml_field.hpp"
 
+#include <nlohmann/json.hpp>
+
 using namespace spawnq;
 using namespace std::chrono_literals;
 using Catch::Matchers::Equals;
@@ -163,7 +165,7 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
               "test.yaml:2: poll_intervall: unknown key (known keys: database, runner, poll_interval, "
               "shutdown_timeout, sigterm_grace, stuck_job_timeout, stuck_check_interval, "
               "heartbeat_interval, default_timeout, default_max_workers, default_max_attempts, "
-              "backoff, show, http, queues, handlers)");
+              "backoff, show, log_level, log_format, log_file, http, queues, handlers)");
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
               "max_attempts, backoff)");
@@ -266,4 +268,28 @@ TEST_CASE("the http endpoint is off unless configured, and on loopback unless to
   check_error("http: { listen: localhost }\n",
               "test.yaml:1: http.listen: must be IP:PORT such as 127.0.0.1:9464 or [::1]:9464, got 'localhost'");
   check_error("http: { port: 9 }\n", "test.yaml:1: http.port: unknown key (known keys: listen)");
+}
+
+TEST_CASE("log settings are read and checked") {
+  Fixture f;
+  const Config c = f.parse("log_level: debug\nlog_format: json\nlog_file: spawnq.log\n");
+  CHECK(c.log.level == "debug");
+  CHECK(c.log.format == LogFormat::json);
+  CHECK(c.log.file == (f.dir / "spawnq.log").string());
+  CHECK(f.parse("").log.level == "info");
+  check_error("log_level: loud\n",
+              "test.yaml:1: log_level: must be trace, debug, info, warn, error, critical or off, got 'loud'");
+  check_error("log_format: xml\n", "test.yaml:1: log_format: must be text or json, got 'xml'");
+  check_error("log_file: /nonexistent/dir/x.log\n", "test.yaml:1: log_file: no such directory: /nonexistent/dir");
+}
+
+TEST_CASE("JSON log lines carry the job's fields") {
+  const auto line = nlohmann::json::parse(format_json_log_line("2026-01-01T00:00:00.000Z", "info", "spawnq",
+                                                               "queue=emails job=42 attempt=3 → done"));
+  CHECK(line["queue"] == "emails");
+  CHECK(line["job"] == 42);
+  CHECK(line["attempt"] == 3);
+  CHECK(line["msg"] == "queue=emails job=42 attempt=3 → done");
+  CHECK(line["level"] == "info");
+  CHECK_FALSE(nlohmann::json::parse(format_json_log_line("t", "info", "spawnq", "draining")).contains("job"));
 }
