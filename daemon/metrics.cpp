@@ -10,6 +10,10 @@ const std::vector<double> kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+std::int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 void family(std::string& out, const char* name, const char* type, const char* help) {
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
@@ -71,6 +75,12 @@ void Metrics::finished(const std::string& name, JobStatus next, std::chrono::ste
   Queue& q = queue(name);
   ++q.finished[next];
   q.duration.observe(seconds(elapsed));
+  q.history.record(now_s(), next);
+}
+
+OutcomeHistory::Counts Metrics::recent(const std::string& name, std::int64_t window_s) const {
+  const auto it = queues_.find(name);
+  return it == queues_.end() ? OutcomeHistory::Counts{} : it->second.history.last(now_s(), window_s);
 }
 
 void Metrics::set_running(const std::string& name, std::size_t running) { queue(name).running = running; }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/job.hpp"
+#include "outcome_history.hpp"
 
 namespace spawnq {
 
@@ -41,6 +42,8 @@ class Metrics {
   void set_database_up(bool up) { database_up_ = up; }
 
   std::string render() const;
+  // Attempts finished in `queue` over the last `window_s` seconds (at most an hour).
+  OutcomeHistory::Counts recent(const std::string& queue, std::int64_t window_s) const;
 
  private:
   struct Queue {
@@ -49,6 +52,7 @@ class Metrics {
     std::uint64_t claimed = 0;
     std::map<JobStatus, std::uint64_t> finished;
     Histogram duration;
+    OutcomeHistory history;
     Queue();
   };
   Queue& queue(const std::string& name);

@@ -32,7 +32,8 @@ void keep_standard_fds_open() {
 
 }  // namespace
 
-SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queues, std::string runner)
+SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queues, std::string runner,
+                                   bool dashboard)
     : config_(std::move(config)),
       metrics_(kVersion),
       runner_(std::move(runner)),
@@ -65,6 +66,11 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
           if (coordinator->cancel(id)) return;
         }
       });
+  if (dashboard) {
+    dashboard_ = std::make_unique<Dashboard>(loop_, [this] { return snapshot(); }, metrics_, [this] {
+      if (!draining_) begin_drain();
+    });
+  }
   db_.on_reconnect([this] {
     for (auto& coordinator : coordinators_) coordinator->database_back();
   });
@@ -103,6 +109,10 @@ void SuperCoordinator::start() {
   register_worker();
   watch_database_contact();
   if (config_.http_listen) start_http();
+  if (dashboard_) {
+    dashboard_->start();
+    if (!http_) count_queues();
+  }
 }
 
 void SuperCoordinator::start_http() {
@@ -200,9 +210,15 @@ void SuperCoordinator::register_worker() {
         notifier_.ready("serving " + std::to_string(coordinators_.size()) + " queue(s) as worker " +
                         std::to_string(worker));
       },
-      [this](std::exception_ptr) {
-        // Not an outage (those are waited out): the schema is missing or wrong.
-        spdlog::critical("cannot register this daemon in spawnq.workers; is the schema migrated?");
+      [this](std::exception_ptr error) {
+        // Not an outage (those are waited out): the schema is missing or older than this spawnq.
+        std::string why = "unknown error";
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          why = first_line(e.what());
+        }
+        spdlog::critical("cannot register this daemon in spawnq.workers ({}); run `spawnq migrate`", why);
         finish(1);
       },
       OnOutage::keep);
@@ -356,6 +372,7 @@ void SuperCoordinator::finish(int exit_code) {
   notifier_.stop();
   count_timer_.cancel();
   if (http_) http_->stop();
+  if (dashboard_) dashboard_->stop();
   shutdown_timer_.cancel();
   drain_check_timer_.cancel();
   signals_.cancel();

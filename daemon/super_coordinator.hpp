@@ -23,6 +23,7 @@
 #include "notification_listener.hpp"
 #include "queue_coordinator.hpp"
 #include "daemon_snapshot.hpp"
+#include "dashboard.hpp"
 #include "http_server.hpp"
 #include "metrics.hpp"
 #include "service_notifier.hpp"
@@ -33,7 +34,8 @@ namespace spawnq {
 class SuperCoordinator {
  public:
   // `queues`: the queues this daemon serves, settings resolved.
-  SuperCoordinator(Config config, std::vector<QueueConfig> queues, std::string runner);
+  // `dashboard`: draw the --show=tui view on the terminal instead of log lines.
+  SuperCoordinator(Config config, std::vector<QueueConfig> queues, std::string runner, bool dashboard = false);
   ~SuperCoordinator();
 
   // Runs until drained; returns the exit code (0 when every outcome was written).
@@ -75,6 +77,7 @@ class SuperCoordinator {
   boost::asio::steady_timer count_timer_;
   std::map<std::pair<std::string, JobStatus>, std::int64_t> depth_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<Dashboard> dashboard_;
   boost::asio::steady_timer heartbeat_timer_;
   boost::asio::steady_timer shutdown_timer_;
   boost::asio::steady_timer drain_check_timer_;

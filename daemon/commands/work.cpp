@@ -31,19 +31,26 @@ std::string checked_runner(const Config& config) {
   return runner;
 }
 
-void check_show(const Config& config, const std::optional<std::string>& flag) {
+// Whether to draw the dashboard: --show, else `show:` of the config. Without
+// a terminal there is nothing to draw on, so it degrades to log lines.
+bool wants_dashboard(const Config& config, const std::optional<std::string>& flag) {
   const std::string show = flag.value_or(config.show == ShowMode::tui ? "tui" : "lines");
-  if (show == "lines") return;
+  if (show == "lines") return false;
   if (show != "tui") throw UsageError("--show: must be lines or tui, got '" + show + "'");
-  // The dashboard is its own piece of work; until it exists, say so plainly.
-  throw UsageError("--show=tui: the terminal dashboard is not available in this version; use --show=lines");
+  if (!::isatty(STDOUT_FILENO)) {
+    std::cerr << "spawnq: warning: --show=tui needs a terminal on stdout; showing log lines instead\n";
+    return false;
+  }
+  return true;
 }
 
-int run_daemon(CommandContext& ctx, std::vector<QueueConfig> queues) {
+int run_daemon(CommandContext& ctx, std::vector<QueueConfig> queues, bool dashboard) {
   const Config& config = ctx.config();
   const std::string runner = checked_runner(config);
-  init_logging("spawnq", config.log);
-  SuperCoordinator daemon(config, std::move(queues), runner);
+  LogOptions log = config.log;
+  log.quiet = dashboard;  // the dashboard owns the terminal; logs go to log_file only
+  init_logging("spawnq", log);
+  SuperCoordinator daemon(config, std::move(queues), runner, dashboard);
   return daemon.run();
 }
 
@@ -54,9 +61,9 @@ Command add_work_all_command(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<WorkFlags>();
   sub->add_option("--show", flags->show, "lines (default) or tui");
   return {sub, [&ctx, flags] {
-            check_show(ctx.config(), flags->show);
-            if (const int code = run_daemon(ctx, ctx.config().queues); code != 0) {
-              throw RuntimeFailure("the daemon stopped with unwritten outcomes");
+            const bool dashboard = wants_dashboard(ctx.config(), flags->show);
+            if (const int code = run_daemon(ctx, ctx.config().queues, dashboard); code != 0) {
+              throw RuntimeFailure("the daemon stopped with errors; see its log");
             }
           }};
 }
@@ -69,7 +76,7 @@ Command add_work_command(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--timeout", flags->timeout, "Override the queue's job timeout (30, 30s, 5m)");
   sub->add_option("--show", flags->show, "lines (default) or tui");
   return {sub, [&ctx, flags] {
-            check_show(ctx.config(), flags->show);
+            const bool dashboard = wants_dashboard(ctx.config(), flags->show);
             if (!valid_queue_name(flags->queue)) {
               throw UsageError("QUEUE: '" + flags->queue + "' must be 1-56 characters of A-Z a-z 0-9 _ . -");
             }
@@ -88,8 +95,8 @@ Command add_work_command(CLI::App& app, CommandContext& ctx) {
               }
               queue.timeout = *timeout;
             }
-            if (const int code = run_daemon(ctx, {queue}); code != 0) {
-              throw RuntimeFailure("the daemon stopped with unwritten outcomes");
+            if (const int code = run_daemon(ctx, {queue}, dashboard); code != 0) {
+              throw RuntimeFailure("the daemon stopped with errors; see its log");
             }
           }};
 }
