@@ -2,49 +2,14 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/test_database.hpp"
+#include "support/store_fixture.hpp"
 
 using namespace spawnq;
 using namespace std::chrono_literals;
+using spawnq::test::Store;
 using spawnq::test::TestDatabase;
+using spawnq::test::ids_of;
 
-namespace {
-
-// One test's database, a connection, a store and a registered worker.
-struct Store {
-  TestDatabase db;
-  std::unique_ptr<pqxx::connection> conn = db.connect();
-  JobStore store{*conn};
-  WorkerId worker = store.register_worker({"host-a", 4242, "", ""}, {"default", "emails"}, "test");
-
-  JobId add(const std::string& job_type, int priority = 5, const std::string& queue = "default") {
-    EnqueueRequest request;
-    request.job_type = job_type;
-    request.priority = priority;
-    request.queue = queue;
-    return store.enqueue(request);
-  }
-  std::string status(JobId id) {
-    return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id));
-  }
-  AttemptRecord outcome(const ClaimedJob& job, JobStatus next, AttemptOutcome how) const {
-    AttemptRecord r;
-    r.job_id = job.id;
-    r.attempt = job.attempt;
-    r.worker_id = worker;
-    r.next_status = next;
-    r.outcome = how;
-    return r;
-  }
-};
-
-std::vector<JobId> ids_of(const std::vector<ClaimedJob>& jobs) {
-  std::vector<JobId> ids;
-  for (const ClaimedJob& job : jobs) ids.push_back(job.id);
-  return ids;
-}
-
-}  // namespace
 
 TEST_CASE("enqueue stores the request, and defaults fill the rest") {
   Store s;
@@ -256,41 +221,6 @@ TEST_CASE("a retry waits out its delay, keeping the error") {
   CHECK(again[0].attempt == 2);
 }
 
-TEST_CASE("requeue-stuck rescues jobs of silent or vanished daemons, and only those") {
-  Store s;
-  const WorkerId silent = s.store.register_worker({"host-b", 1, "", ""}, {"default"}, "test");
-  const WorkerId gone = s.store.register_worker({"host-c", 2, "", ""}, {"default"}, "test");
-  const JobId a = s.add("a", 9);
-  const JobId b = s.add("b", 8);
-  const JobId c = s.add("c", 7);
-  const JobId d = s.add("d", 6);
-  s.db.sql("UPDATE spawnq.jobs SET max_attempts = 1 WHERE id = " + std::to_string(b));
-  s.store.claim("default", 2, silent, 5);  // a and b
-  s.store.claim("default", 1, gone, 5);    // c
-  s.store.claim("default", 1, s.worker, 5);  // d, whose daemon is alive
-  s.db.sql("UPDATE spawnq.workers SET heartbeat_at = now() - interval '10 minutes' WHERE id = " +
-           std::to_string(silent));
-  s.store.remove_worker(gone);
-
-  const auto rescued = s.store.requeue_stuck(std::nullopt, 5min, 5);
-  REQUIRE(rescued.size() == 3);
-  CHECK(rescued[0].id == a);
-  CHECK(rescued[0].status == JobStatus::retry_wait);
-  CHECK(rescued[1].id == b);
-  CHECK(rescued[1].status == JobStatus::dead);
-  CHECK(rescued[2].id == c);
-  CHECK(s.status(d) == "processing");
-  CHECK(s.db.value("SELECT count(*) FROM spawnq.job_attempts WHERE outcome = 'lost' AND "
-                   "finished_at IS NOT NULL") == "3");
-  CHECK_THAT(s.db.value("SELECT last_error FROM spawnq.jobs WHERE id = " + std::to_string(a)),
-             Catch::Contains("lost: worker"));
-  CHECK(s.store.requeue_stuck(std::nullopt, 5min, 5).empty());
-  // A queue filter leaves other queues alone.
-  s.db.sql("UPDATE spawnq.workers SET heartbeat_at = now() - interval '1 hour'");
-  CHECK(s.store.requeue_stuck(std::string("emails"), 5min, 5).empty());
-  CHECK(s.store.requeue_stuck(std::string("default"), 5min, 5).size() == 1);
-}
-
 TEST_CASE("retry-failed re-queues failed and dead jobs with attempts reset") {
   Store s;
   for (int i = 0; i < 4; ++i) s.add("noop");
@@ -402,27 +332,4 @@ TEST_CASE("show returns the job and its attempts, oldest first") {
   CHECK(details->attempts[0]["attempt"] == 1);
   CHECK(details->attempts[0]["outcome"] == "retry");
   CHECK_FALSE(s.store.show(id + 1000).has_value());
-}
-
-TEST_CASE("a claim refreshes the heartbeat, and claims nothing for a worker whose row is gone") {
-  Store s;
-  s.add("noop");
-  s.db.sql("UPDATE spawnq.workers SET heartbeat_at = now() - interval '1 hour'");
-  REQUIRE(s.store.claim("default", 1, s.worker, 5).size() == 1);
-  CHECK(s.db.value("SELECT heartbeat_at > now() - interval '1 minute' FROM spawnq.workers") == "t");
-  s.add("noop");
-  const WorkerId gone = s.store.register_worker({"host-z", 9, "", ""}, {"default"}, "test");
-  s.store.remove_worker(gone);
-  CHECK(s.store.claim("default", 1, gone, 5).empty());
-}
-
-TEST_CASE("a rescuer never takes its own jobs, nor forgets its own row, however stale") {
-  Store s;
-  s.add("noop");
-  s.store.claim("default", 1, s.worker, 5);
-  s.db.sql("UPDATE spawnq.workers SET heartbeat_at = now() - interval '1 hour'");
-  CHECK(s.store.requeue_stuck(std::nullopt, 5min, 5, {}, s.worker).empty());
-  CHECK(s.store.forget_workers(5min, {}, s.worker).empty());
-  // Another daemon, though, rescues them.
-  CHECK(s.store.requeue_stuck(std::nullopt, 5min, 5, {}, s.worker + 1).size() == 1);
 }
