@@ -1,5 +1,7 @@
 #include "job_store.hpp"
 
+#include <set>
+
 #include <pqxx/pqxx>
 
 #include "job_store_sql.hpp"
@@ -33,6 +35,11 @@ std::string id_array(const std::vector<std::int64_t>& ids) {
   std::string literal = "{";
   for (std::int64_t id : ids) literal += (literal.size() > 1 ? "," : "") + std::to_string(id);
   return literal + "}";
+}
+
+template <typename T>
+nlohmann::json json_or_null(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
 double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
@@ -82,14 +89,29 @@ std::vector<ClaimedJob> JobStore::claim(const std::string& queue, int limit, Wor
   return jobs;
 }
 
-bool JobStore::record(const AttemptRecord& r) {
+bool JobStore::record(const AttemptRecord& r) { return record_batch({r}).front(); }
+
+std::vector<bool> JobStore::record_batch(const std::vector<AttemptRecord>& records) {
+  if (records.empty()) return {};
+  nlohmann::json input = nlohmann::json::array();
+  for (const AttemptRecord& r : records) {
+    input.push_back({{"job_id", r.job_id}, {"attempt", r.attempt}, {"worker_id", r.worker_id},
+                     {"status", to_string(r.next_status)}, {"delay_s", seconds(r.retry_delay)},
+                     {"outcome", to_string(r.outcome)}, {"pid", json_or_null(r.pid)},
+                     {"exit_code", json_or_null(r.exit_code)}, {"signal", json_or_null(r.signal)},
+                     {"error", json_or_null(r.error)}, {"output_tail", r.output_tail}});
+  }
   pqxx::work w(conn_);
-  const auto row = w.exec_prepared1(
-      "record", r.job_id, r.attempt, r.worker_id, std::string(to_string(r.next_status)),
-      seconds(r.retry_delay), std::string(to_string(r.outcome)), r.pid, r.exit_code, r.signal,
-      r.error, r.output_tail);
+  // Text from jobs was made valid UTF-8 by the caller; `replace` keeps a slip
+  // from making a whole batch of outcomes unwritable.
+  const auto rows =
+      w.exec_prepared("record", input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   w.commit();
-  return row[0].as<std::int64_t>() == 1;
+  std::set<JobId> applied;
+  for (const auto& row : rows) applied.insert(row[0].as<JobId>());
+  std::vector<bool> result;
+  for (const AttemptRecord& r : records) result.push_back(applied.count(r.job_id) > 0);
+  return result;
 }
 
 bool JobStore::update_progress(JobId job, int attempt, WorkerId worker, double fraction) {

@@ -97,6 +97,8 @@ class JobStore {
   // Writes how an attempt ended. False when the fence did not hold (the job
   // moved on meanwhile): nothing was written, and nothing should be retried.
   bool record(const AttemptRecord& record);
+  // Many outcomes in one statement and one commit; one flag per record, in order.
+  std::vector<bool> record_batch(const std::vector<AttemptRecord>& records);
 
   // Fenced like record(); false when the job has moved on.
   bool update_progress(JobId job, int attempt, WorkerId worker, double fraction);

@@ -38,22 +38,31 @@ const std::vector<Statement>& job_store_statements() {
        "        reference, job_group"
        "   FROM claimed ORDER BY priority DESC, available_at, id"},
       {"record",
-       "WITH job AS ("
-       "  UPDATE spawnq.jobs SET status = $4::text,"
-       "         available_at = CASE WHEN $4::text = 'retry_wait'"
-       "                             THEN now() + make_interval(secs => $5::float8)"
-       "                             ELSE available_at END,"
-       "         finished_at = CASE WHEN $4::text = 'retry_wait' THEN NULL ELSE now() END,"
-       "         progress = CASE WHEN $4::text = 'done' THEN 1 ELSE progress END,"
-       "         last_error = CASE WHEN $4::text = 'done' THEN last_error ELSE $10 END"
-       "   WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing'"
-       "  RETURNING id),"
+       // Outcomes of many attempts in one statement, one JSON object each
+       // (see JobStore::record_batch); returns the jobs whose fence held.
+       "WITH input AS ("
+       "  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i("
+       "    job_id bigint, attempt int, worker_id bigint, status text, delay_s float8,"
+       "    outcome text, pid int, exit_code int, signal int, error text, output_tail text)),"
+       " job AS ("
+       "  UPDATE spawnq.jobs j SET status = i.status,"
+       "         available_at = CASE WHEN i.status = 'retry_wait'"
+       "                             THEN now() + make_interval(secs => i.delay_s)"
+       "                             ELSE j.available_at END,"
+       "         finished_at = CASE WHEN i.status = 'retry_wait' THEN NULL ELSE now() END,"
+       "         progress = CASE WHEN i.status = 'done' THEN 1 ELSE j.progress END,"
+       "         last_error = CASE WHEN i.status = 'done' THEN j.last_error ELSE i.error END"
+       "    FROM input i"
+       "   WHERE j.id = i.job_id AND j.attempts = i.attempt AND j.worker_id = i.worker_id"
+       "     AND j.status = 'processing'"
+       "  RETURNING j.id),"
        " attempt AS ("
-       "  UPDATE spawnq.job_attempts a SET finished_at = now(), outcome = $6, pid = $7,"
-       "         exit_code = $8, signal = $9, error = $10, output_tail = $11"
-       "    FROM job WHERE a.job_id = job.id AND a.attempt = $2 AND a.worker_id = $3"
+       "  UPDATE spawnq.job_attempts a SET finished_at = now(), outcome = i.outcome, pid = i.pid,"
+       "         exit_code = i.exit_code, signal = i.signal, error = i.error, output_tail = i.output_tail"
+       "    FROM input i JOIN job ON job.id = i.job_id"
+       "   WHERE a.job_id = i.job_id AND a.attempt = i.attempt AND a.worker_id = i.worker_id"
        "     AND a.finished_at IS NULL)"
-       " SELECT count(*) FROM job"},
+       " SELECT id FROM job"},
       {"register_worker",
        "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace)"
        " VALUES ($1, $2, $3::text[], $4, $5, $6) RETURNING id"},

@@ -147,4 +147,14 @@ void DbExecutor::thread_main() {
   }
 }
 
+std::string describe_error(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return first_line(e.what());
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
 }  // namespace spawnq

@@ -95,6 +95,9 @@ class DbExecutor {
       std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 
+// The first line of what a failed task threw, for the log.
+std::string describe_error(std::exception_ptr error);
+
 template <typename Result>
 void DbExecutor::post(std::function<Result(JobStore&)> work, std::function<void(Result)> done,
                       std::function<void(std::exception_ptr)> failed, OnOutage on_outage) {

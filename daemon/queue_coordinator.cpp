@@ -14,24 +14,15 @@ namespace {
 // Progress is written at most this often per job, the newest value winning.
 constexpr std::chrono::milliseconds kProgressInterval{250};
 
-std::string what(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return first_line(e.what());
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 std::string seconds_text(std::chrono::steady_clock::duration d) {
   return fmt::format("{:.2f}s", std::chrono::duration<double>(d).count());
 }
 
 }  // namespace
 
-QueueCoordinator::QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, Settings settings)
-    : loop_(loop), db_(db), settings_(std::move(settings)), poll_timer_(loop) {}
+QueueCoordinator::QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, OutcomeWriter& outcomes,
+                                   Settings settings)
+    : loop_(loop), db_(db), outcomes_(outcomes), settings_(std::move(settings)), poll_timer_(loop) {}
 
 void QueueCoordinator::start(WorkerId worker) {
   worker_ = worker;
@@ -91,7 +82,7 @@ void QueueCoordinator::claim() {
       [this](std::exception_ptr error) {
         claim_in_flight_ = false;
         must_reconcile_ = true;
-        spdlog::debug("queue={} claim failed: {}", name(), what(error));
+        spdlog::debug("queue={} claim failed: {}", name(), describe_error(error));
       },
       OnOutage::fail);
 }
@@ -183,18 +174,16 @@ void QueueCoordinator::record(const ClaimedJob& job, WorkerId worker, const Deci
                   decision.next == JobStatus::retry_wait ? " in " + format_duration(decision.delay) : "",
                   decision.error ? ": " + *decision.error : "");
   ++unwritten_;
-  db_.post<bool>(
-      [r](JobStore& store) { return store.record(r); },
+  outcomes_.write(std::move(r), OutcomeWriter::Done{
       [this, summary](bool applied) {
         --unwritten_;
         if (applied) spdlog::info("{}", summary);
         else spdlog::warn("{} not recorded: the job moved on meanwhile (rescued or cancelled)", summary);
       },
-      [this, summary](std::exception_ptr error) {
+      [this, summary](const std::string& error) {
         --unwritten_;
-        spdlog::error("{} not recorded: {}", summary, what(error));
-      },
-      OnOutage::keep);
+        spdlog::error("{} not recorded: {}", summary, error);
+      }});
 }
 
 void QueueCoordinator::on_progress(JobId id, const ProgressLine& progress) {

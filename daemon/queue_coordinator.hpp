@@ -19,6 +19,7 @@
 #include "config/config.hpp"
 #include "db_executor.hpp"
 #include "metrics.hpp"
+#include "outcome_writer.hpp"
 
 namespace spawnq {
 
@@ -42,7 +43,7 @@ class QueueCoordinator {
     std::optional<double> progress;
   };
 
-  QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, Settings settings);
+  QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, OutcomeWriter& outcomes, Settings settings);
 
   void start(WorkerId worker);
   void set_worker(WorkerId worker) { worker_ = worker; }  // after registering anew
@@ -82,6 +83,7 @@ class QueueCoordinator {
 
   boost::asio::io_context& loop_;
   DbExecutor& db_;
+  OutcomeWriter& outcomes_;
   const Settings settings_;
   WorkerId worker_ = 0;
   std::map<JobId, Running> running_;
@@ -90,7 +92,7 @@ class QueueCoordinator {
   bool claim_in_flight_ = false;
   bool claim_again_ = false;
   bool must_reconcile_ = false;
-  std::size_t unwritten_ = 0;  // outcomes posted but not yet written
+  std::size_t unwritten_ = 0;  // outcomes handed to outcomes_ but not yet written
   boost::asio::steady_timer poll_timer_;
 };
 

@@ -40,6 +40,7 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       base_environment_(job_base_environment(environ)),
       signals_(loop_),
       db_(loop_, config_.database_url),
+      outcomes_(db_),
       identity_(this_worker()),
       resolver_(loop_, db_, config_),
       notifier_(loop_),
@@ -52,7 +53,7 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
   for (QueueConfig& queue : queues) {
     names.push_back(queue.name);
     coordinators_.push_back(std::make_unique<QueueCoordinator>(
-        loop_, db_, QueueCoordinator::Settings{queue, &config_, runner_, &base_environment_, &metrics_}));
+        loop_, db_, outcomes_, QueueCoordinator::Settings{queue, &config_, runner_, &base_environment_, &metrics_}));
     metrics_.configure_queue(queue.name, queue.max_workers);
   }
   listener_ = std::make_unique<NotificationListener>(
@@ -212,13 +213,8 @@ void SuperCoordinator::register_worker() {
       },
       [this](std::exception_ptr error) {
         // Not an outage (those are waited out): the schema is missing or older than this spawnq.
-        std::string why = "unknown error";
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          why = first_line(e.what());
-        }
-        spdlog::critical("cannot register this daemon in spawnq.workers ({}); run `spawnq migrate`", why);
+        spdlog::critical("cannot register this daemon in spawnq.workers ({}); run `spawnq migrate`",
+                         describe_error(error));
         finish(1);
       },
       OnOutage::keep);

@@ -20,6 +20,7 @@
 
 #include "config/config.hpp"
 #include "db_executor.hpp"
+#include "outcome_writer.hpp"
 #include "notification_listener.hpp"
 #include "queue_coordinator.hpp"
 #include "daemon_snapshot.hpp"
@@ -65,6 +66,7 @@ class SuperCoordinator {
   boost::asio::io_context loop_;
   boost::asio::signal_set signals_;
   DbExecutor db_;
+  OutcomeWriter outcomes_;
   std::unique_ptr<NotificationListener> listener_;
   std::vector<std::unique_ptr<QueueCoordinator>> coordinators_;
   WorkerIdentity identity_;

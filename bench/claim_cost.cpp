@@ -1,0 +1,79 @@
+// claim-cost: the cost of one claim (of one job) plus its outcome, through
+// the daemon's own JobStore statements, with whatever the jobs table holds
+// besides. bench/claim-cost runs it on an empty table and again with
+// 1,000,000 `done` rows: the two figures should match.
+//
+//   claim-cost --database-url=URL [--claims=N]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "common/connection.hpp"
+#include "common/job_store.hpp"
+
+namespace {
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  return values[static_cast<std::size_t>(p * static_cast<double>(values.size() - 1))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string url;
+  int claims = 2000;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--database-url=", 0) == 0) url = arg.substr(15);
+    else if (arg.rfind("--claims=", 0) == 0) claims = std::atoi(arg.c_str() + 9);
+    else {
+      std::fprintf(stderr, "claim-cost: unknown argument '%s'\n", arg.c_str());
+      return 2;
+    }
+  }
+  if (url.empty() || claims < 1) {
+    std::fprintf(stderr, "usage: claim-cost --database-url=URL [--claims=N]\n");
+    return 2;
+  }
+  auto conn = spawnq::connect_database(url, "spawnq claim-cost");
+  spawnq::JobStore store(*conn);
+  const spawnq::WorkerId worker = store.register_worker({"bench", 1, "", ""}, {"claim_cost"}, "bench");
+  {
+    pqxx::work w(*conn);
+    w.exec("SELECT count(spawnq.enqueue('noop', queue => 'claim_cost')) FROM generate_series(1, " +
+           std::to_string(claims) + ")");
+    w.commit();
+  }
+  std::vector<double> claim_us;
+  std::vector<double> record_us;
+  for (int i = 0; i < claims; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto jobs = store.claim("claim_cost", 1, worker, 5);
+    const auto t1 = std::chrono::steady_clock::now();
+    if (jobs.size() != 1) {
+      std::fprintf(stderr, "claim-cost: claim %d got %zu jobs\n", i, jobs.size());
+      return 1;
+    }
+    spawnq::AttemptRecord r;
+    r.job_id = jobs[0].id;
+    r.attempt = jobs[0].attempt;
+    r.worker_id = worker;
+    store.record(r);
+    const auto t2 = std::chrono::steady_clock::now();
+    claim_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    record_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
+  }
+  store.remove_worker(worker);
+  pqxx::work w(*conn);
+  const auto rows = w.exec1("SELECT count(*) FROM spawnq.jobs")[0].as<long long>();
+  std::printf("claim-cost: %lld rows in spawnq.jobs: claim p50 %.0f us, p99 %.0f us; outcome p50 %.0f us, p99 %.0f us\n",
+              rows, percentile(claim_us, 0.5), percentile(claim_us, 0.99), percentile(record_us, 0.5),
+              percentile(record_us, 0.99));
+  return 0;
+}

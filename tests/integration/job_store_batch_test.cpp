@@ -1,0 +1,99 @@
+// The statements that keep the daemon fast: many outcomes in one write, and
+// a claim that reads only the partial index of eligible rows, however many
+// finished rows the table holds.
+#include <catch2/catch.hpp>
+
+#include "common/job_store.hpp"
+#include "common/job_store_sql.hpp"
+#include "support/store_fixture.hpp"
+
+using namespace spawnq;
+using namespace std::chrono_literals;
+using spawnq::test::Store;
+
+namespace {
+
+std::string claim_sql() {
+  for (const Statement& statement : job_store_statements()) {
+    if (std::string(statement.name) == "claim") return statement.sql;
+  }
+  FAIL("no claim statement");
+  return {};
+}
+
+// The plan PostgreSQL picks for a claim of `limit` jobs, as text.
+std::string claim_plan(Store& s, const std::string& plan_cache_mode) {
+  s.db.sql("SET plan_cache_mode = " + plan_cache_mode);
+  s.db.sql("PREPARE plan_probe (text, int, bigint, int) AS " + claim_sql());
+  std::string plan;
+  for (const auto& row : s.db.sql("EXPLAIN EXECUTE plan_probe('default', 8, " + std::to_string(s.worker) + ", 5)")) {
+    plan += row[0].as<std::string>() + "\n";
+  }
+  s.db.sql("DEALLOCATE plan_probe");
+  return plan;
+}
+
+}  // namespace
+
+TEST_CASE("one batch writes many outcomes, each fenced on its own") {
+  Store s;
+  for (int i = 0; i < 4; ++i) s.add("noop");
+  const auto jobs = s.store.claim("default", 4, s.worker, 5);
+  REQUIRE(jobs.size() == 4);
+
+  AttemptRecord done = s.outcome(jobs[0], JobStatus::done, AttemptOutcome::success);
+  done.pid = 11;
+  done.exit_code = 0;
+  done.output_tail = "quote \" backslash \\ newline\n tab\t ünïcode";
+  AttemptRecord retry = s.outcome(jobs[1], JobStatus::retry_wait, AttemptOutcome::retry);
+  retry.retry_delay = 90s;
+  retry.error = "busy";
+  retry.exit_code = 75;
+  AttemptRecord killed = s.outcome(jobs[2], JobStatus::failed, AttemptOutcome::timeout);
+  killed.signal = 9;
+  killed.error = "timed out";
+  AttemptRecord stranger = s.outcome(jobs[3], JobStatus::done, AttemptOutcome::success);
+  stranger.worker_id = s.worker + 1000;  // not the holder: must change nothing
+
+  const auto applied = s.store.record_batch({done, retry, killed, stranger});
+  CHECK(applied == std::vector<bool>{true, true, true, false});
+
+  auto row = [&](JobId id) {
+    return s.db.value("SELECT j.status || '|' || COALESCE(j.last_error, '-') || '|' || a.outcome || '|' ||"
+                      " COALESCE(a.exit_code::text, '-') || '|' || COALESCE(a.signal::text, '-') || '|' ||"
+                      " COALESCE(a.pid::text, '-') || '|' || (j.available_at > now() + interval '80 seconds')"
+                      " FROM spawnq.jobs j JOIN spawnq.job_attempts a ON a.job_id = j.id WHERE j.id = " +
+                      std::to_string(id));
+  };
+  CHECK(row(jobs[0].id) == "done|-|success|0|-|11|false");
+  CHECK(s.db.value("SELECT output_tail FROM spawnq.job_attempts WHERE job_id = " + std::to_string(jobs[0].id)) ==
+        done.output_tail);
+  CHECK(row(jobs[1].id) == "retry_wait|busy|retry|75|-|-|true");
+  CHECK(row(jobs[2].id) == "failed|timed out|timeout|-|9|-|false");
+  CHECK(s.status(jobs[3].id) == "processing");
+  CHECK(s.db.value("SELECT outcome IS NULL FROM spawnq.job_attempts WHERE job_id = " +
+                   std::to_string(jobs[3].id)) == "t");
+
+  // Written once: the same batch again wins nothing.
+  CHECK(s.store.record_batch({done, retry}) == std::vector<bool>{false, false});
+  CHECK(s.store.record_batch({}).empty());
+}
+
+TEST_CASE("the claim reads the partial index of eligible rows, never the finished ones") {
+  Store s;
+  // Enough finished rows that a scan of the table would be a real choice.
+  s.db.sql("INSERT INTO spawnq.jobs (queue, job_type, status, attempts, finished_at)"
+           " SELECT 'default', 'noop', 'done', 1, now() FROM generate_series(1, 20000)");
+  for (int i = 0; i < 10; ++i) s.add("noop");
+  s.db.sql("ANALYZE spawnq.jobs");
+
+  // Both the plans a prepared statement may get: custom (first runs) and generic.
+  for (const std::string mode : {"force_custom_plan", "force_generic_plan"}) {
+    INFO("plan_cache_mode = " << mode);
+    const std::string plan = claim_plan(s, mode);
+    INFO(plan);
+    CHECK(plan.find("jobs_claim_idx") != std::string::npos);
+    CHECK(plan.find("Seq Scan on jobs") == std::string::npos);
+  }
+  CHECK(s.store.claim("default", 20, s.worker, 5).size() == 10);
+}
