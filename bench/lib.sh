@@ -56,7 +56,8 @@ bench_daemon_stop() {
   daemon_pid=
 }
 
-# bench_wait WHAT SECONDS CONDITION: polls CONDITION every 50 ms.
+# bench_wait WHAT SECONDS CONDITION: polls CONDITION every 200 ms (each poll
+# is a psql process: polling faster would take CPU from what is measured).
 bench_wait() {
   local what=$1 seconds=$2 condition=$3
   local deadline=$((SECONDS + seconds))
@@ -66,7 +67,7 @@ bench_wait() {
       [[ -f $work/daemon.log ]] && tail -5 "$work/daemon.log" >&2
       return 1
     fi
-    sleep 0.05
+    sleep 0.2
   done
 }
 
