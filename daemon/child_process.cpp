@@ -134,23 +134,23 @@ ChildProcess::ChildProcess(boost::asio::io_context& loop, Callbacks callbacks)
 
 void ChildProcess::spawn(const Options& options) {
   const int input = envelope_memfd(options.envelope);
-  Pipe out;
-  Pipe err;
+  // stdout and stderr share one pipe: the kept tail is both, interleaved as
+  // written, and every job costs one pipe and one watched descriptor less.
+  Pipe output;
   Pipe results;
   try {
-    pid_ = spawn_runner(options, {input, out.write, err.write, results.write});
+    pid_ = spawn_runner(options, {input, output.write, output.write, results.write});
   } catch (...) {
-    for (int fd : {input, out.read, out.write, err.read, err.write, results.read, results.write}) ::close(fd);
+    for (int fd : {input, output.read, output.write, results.read, results.write}) ::close(fd);
     throw;
   }
-  for (int fd : {input, out.write, err.write, results.write}) ::close(fd);
+  for (int fd : {input, output.write, results.write}) ::close(fd);
   direct_children().insert(pid_);
   state_ = State::running;
   started_ = std::chrono::steady_clock::now();
   grace_ = options.sigterm_grace;
 
-  streams_.push_back(std::make_unique<Stream>(loop_, out.read, false));
-  streams_.push_back(std::make_unique<Stream>(loop_, err.read, false));
+  streams_.push_back(std::make_unique<Stream>(loop_, output.read, false));
   streams_.push_back(std::make_unique<Stream>(loop_, results.read, true));
   for (auto& stream : streams_) read(*stream);
 

@@ -1,6 +1,6 @@
 // ChildProcess is one running job-runner and everything the daemon holds of
-// it: its pid and pidfd, its process group, the pipes of stdout, stderr and
-// the result channel (fd 3), its deadline, and the SIGTERM → SIGKILL ladder.
+// it: its pid and pidfd, its process group, the pipe of stdout and stderr (one,
+// shared), the result channel (fd 3), its deadline, and the SIGTERM → SIGKILL ladder.
 // It reaps its own child (waitid on the pidfd) and kills the whole process
 // group as soon as the child exits, so grandchildren die with their job.
 // Orphans re-parented to the daemon (a child subreaper) are reaped by
@@ -90,7 +90,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   boost::asio::steady_timer deadline_;
   boost::asio::steady_timer grace_timer_;
   boost::asio::steady_timer drain_timer_;
-  std::vector<std::unique_ptr<Stream>> streams_;  // stdout, stderr, results
+  std::vector<std::unique_ptr<Stream>> streams_;  // stdout+stderr (one pipe), results
   Exit exit_;
 };
 
