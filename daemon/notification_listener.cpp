@@ -67,10 +67,12 @@ void NotificationListener::thread_main() {
         }
       }));
       conn->get_notifs();  // sends the LISTENs
-      if (had_connection) {
-        spdlog::info("listener: listening again; waking every queue");
-        for (const std::string& queue : queues_) boost::asio::post(loop_, [this, queue] { wake_(queue); });
-      }
+      // Whatever was enqueued before the LISTENs took effect sent its NOTIFY
+      // to nobody: one claim per queue now finds it, on the first connection
+      // (the coordinators' first claim may have run before we listened) as
+      // after an outage.
+      if (had_connection) spdlog::info("listener: listening again; waking every queue");
+      for (const std::string& queue : queues_) boost::asio::post(loop_, [this, queue] { wake_(queue); });
       had_connection = true;
       outage_logged = false;
       backoff = std::chrono::milliseconds(250);

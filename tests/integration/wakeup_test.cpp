@@ -1,0 +1,69 @@
+// Wake-ups (issue 6): an idle daemon hears of a new job through LISTEN/NOTIFY
+// at once, and a freed slot claims again at once. The poll interval is an
+// hour here, so anything that waits for the poll fails these tests.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "common/job_store.hpp"
+#include "support/daemon_process.hpp"
+#include "support/test_database.hpp"
+#include "support/wait_until.hpp"
+
+using namespace spawnq;
+using namespace spawnq::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string config(int max_workers) {
+  return "poll_interval: 1h\nqueues:\n  default: { max_workers: " + std::to_string(max_workers) + " }\n";
+}
+
+JobId add(JobStore& store, const std::string& job_type = "noop") {
+  EnqueueRequest request;
+  request.job_type = job_type;
+  return store.enqueue(request);
+}
+
+std::string status(TestDatabase& db, JobId id) {
+  return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id));
+}
+
+}  // namespace
+
+TEST_CASE("wake-up: a job enqueued while the daemon idles starts at once, not at the next poll") {
+  TestDatabase db;
+  auto conn = db.connect();
+  JobStore store(*conn);
+  DaemonProcess daemon(db.url(), config(2));
+  REQUIRE(wait_until([&] { return daemon.log().find("serving") != std::string::npos; }, 10s));
+
+  for (int round = 0; round < 3; ++round) {
+    std::this_thread::sleep_for(100ms);  // idle again: nothing to claim
+    const JobId id = add(store);
+    CHECK(wait_until([&] { return status(db, id) == "done"; }, 3s, 20ms));
+  }
+}
+
+TEST_CASE("wake-up: jobs enqueued before the daemon listens are claimed without waiting for the poll") {
+  TestDatabase db;
+  auto conn = db.connect();
+  JobStore store(*conn);
+  const JobId early = add(store);
+  DaemonProcess daemon(db.url(), config(1));
+  // Enqueued while the daemon starts: before, during or after its LISTEN.
+  const JobId racing = add(store);
+  CHECK(wait_until([&] { return status(db, early) == "done" && status(db, racing) == "done"; }, 10s, 20ms));
+}
+
+TEST_CASE("wake-up: a freed slot claims the next job at once") {
+  TestDatabase db;
+  auto conn = db.connect();
+  JobStore store(*conn);
+  for (int i = 0; i < 30; ++i) add(store);
+  DaemonProcess daemon(db.url(), config(1));  // one slot: each job waits for the one before
+  CHECK(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "30"; },
+                   15s, 50ms));
+  // Without the immediate re-claim, one job would be done and 29 would wait an hour.
+}
