@@ -80,6 +80,6 @@ bench_envelope() {
 # bench_spawn_limit SPAWNERS: posix_spawn+wait rate of job-runner running noop.
 bench_spawn_limit() {
   bench_envelope "$work/noop.json" noop
-  "$tools/spawn-limit" --seconds=3 --spawners="$1" --stdin="$work/noop.json" -- \
+  "$tools/spawn-limit" --seconds=2 --rounds=3 --spawners="$1" --stdin="$work/noop.json" -- \
     "$job_runner" --job-id=1 --supervised
 }

@@ -3,8 +3,10 @@
 // ceiling for any process-per-job design, and the figure bench/throughput
 // compares spawnq against.
 //
-//   spawn-limit [--seconds=S] [--spawners=K] [--stdin=FILE] -- PROGRAM [ARGS…]
+//   spawn-limit [--seconds=S] [--spawners=K] [--rounds=R] [--stdin=FILE] -- PROGRAM [ARGS…]
 //
+// It runs R rounds of S seconds and reports the median round, so that one
+// noisy second on a shared machine does not make the figure.
 // Each spawn gets FILE freshly opened as fd 0 (so a job-runner reads a whole
 // envelope every time) and /dev/null as fds 1-3, and nothing else.
 #include <fcntl.h>
@@ -12,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -26,13 +29,14 @@ namespace {
 struct Options {
   double seconds = 3;
   int spawners = 1;
+  int rounds = 3;
   std::string stdin_file = "/dev/null";
   std::vector<char*> argv;
 };
 
 [[noreturn]] void usage(const char* message) {
   std::fprintf(stderr, "spawn-limit: %s\n", message);
-  std::fprintf(stderr, "usage: spawn-limit [--seconds=S] [--spawners=K] [--stdin=FILE] -- PROGRAM [ARGS...]\n");
+  std::fprintf(stderr, "usage: spawn-limit [--seconds=S] [--spawners=K] [--rounds=R] [--stdin=FILE] -- PROGRAM [ARGS...]\n");
   std::exit(2);
 }
 
@@ -48,6 +52,8 @@ Options parse(int argc, char** argv) {
       options.seconds = std::atof(arg.c_str() + 10);
     } else if (arg.rfind("--spawners=", 0) == 0) {
       options.spawners = std::atoi(arg.c_str() + 11);
+    } else if (arg.rfind("--rounds=", 0) == 0) {
+      options.rounds = std::atoi(arg.c_str() + 9);
     } else if (arg.rfind("--stdin=", 0) == 0) {
       options.stdin_file = arg.substr(8);
     } else {
@@ -55,7 +61,9 @@ Options parse(int argc, char** argv) {
     }
   }
   if (i >= argc) usage("no program given");
-  if (options.seconds <= 0 || options.spawners < 1) usage("--seconds and --spawners must be positive");
+  if (options.seconds <= 0 || options.spawners < 1 || options.rounds < 1) {
+    usage("--seconds, --spawners and --rounds must be positive");
+  }
   for (; i < argc; ++i) options.argv.push_back(argv[i]);
   options.argv.push_back(nullptr);
   return options;
@@ -92,11 +100,8 @@ bool spawn_once(const Options& options, char** envp) {
   return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const Options options = parse(argc, argv);
-  char* envp[] = {nullptr};
+// One round: spawns/s over `seconds`, or a negative number if a spawn failed.
+double round_rate(const Options& options, char** envp) {
   std::atomic<bool> stop{false};
   std::atomic<bool> failed{false};
   std::atomic<long> spawned{0};
@@ -118,9 +123,22 @@ int main(int argc, char** argv) {
   stop = true;
   for (auto& thread : threads) thread.join();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (failed) return 1;
-  std::printf("spawn-limit: %s, %d spawner%s: %ld spawns in %.2f s = %.0f spawns/s\n", options.argv[0],
-              options.spawners, options.spawners == 1 ? "" : "s", spawned.load(), elapsed,
-              static_cast<double>(spawned.load()) / elapsed);
+  return failed ? -1 : static_cast<double>(spawned.load()) / elapsed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse(argc, argv);
+  char* envp[] = {nullptr};
+  std::vector<double> rates;
+  for (int r = 0; r < options.rounds; ++r) {
+    rates.push_back(round_rate(options, envp));
+    if (rates.back() < 0) return 1;
+  }
+  std::sort(rates.begin(), rates.end());
+  std::printf("spawn-limit: %s, %d spawner%s: median of %d rounds of %.0f s = %.0f spawns/s (rounds %.0f..%.0f)\n",
+              options.argv[0], options.spawners, options.spawners == 1 ? "" : "s", options.rounds, options.seconds,
+              rates[rates.size() / 2], rates.front(), rates.back());
   return 0;
 }
