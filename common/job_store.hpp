@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 #include <pqxx/connection>
+#include <pqxx/transaction>
 
 #include "job.hpp"
 
@@ -81,12 +82,39 @@ struct CancelResult {
   JobStatus status = JobStatus::cancelled;  // the job's status when not cancelled
 };
 
+// One tick of a cron schedule, to be enqueued once across every daemon.
+struct ScheduledTick {
+  std::string schedule;
+  std::chrono::sys_seconds tick;
+  EnqueueRequest job;    // its reference is set to "<schedule>@<tick>"
+  bool overlap = true;   // false: skip while the previous tick's job is live
+};
+
+struct TickResult {
+  enum class Kind { enqueued, skipped, taken } kind = Kind::taken;  // taken: by another daemon
+  JobId job = 0;                      // enqueued: the new job; skipped: none
+  std::optional<JobStatus> previous;  // the status of the previous tick's job
+};
+
+// What the database knows of a schedule.
+struct ScheduleState {
+  std::string name;
+  std::chrono::sys_seconds last_tick;
+  std::optional<JobId> last_job;
+  std::optional<JobStatus> last_status;
+};
+
 class JobStore {
  public:
   explicit JobStore(pqxx::connection& conn);
 
   // Returns the new job's id, or that of the live job holding the same reference.
   JobId enqueue(const EnqueueRequest& request);
+
+  // Takes the tick and enqueues its job in one transaction; exactly one
+  // caller per (schedule, tick) gets `enqueued` or `skipped`.
+  TickResult fire_tick(const ScheduledTick& tick);
+  std::vector<ScheduleState> schedule_states(const std::vector<std::string>& names);
 
   // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;
   // priority DESC, available_at, id), counting the attempt and opening its
@@ -163,6 +191,8 @@ class JobStore {
                        int batch_size = 5000);
 
  private:
+  JobId enqueue_in(pqxx::work& w, const EnqueueRequest& request);
+
   pqxx::connection& conn_;
 };
 

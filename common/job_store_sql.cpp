@@ -63,6 +63,18 @@ const std::vector<Statement>& job_store_statements() {
        "   WHERE a.job_id = i.job_id AND a.attempt = i.attempt AND a.worker_id = i.worker_id"
        "     AND a.finished_at IS NULL)"
        " SELECT id FROM job"},
+      {"take_tick",
+       // Wins the tick for this daemon, or returns nothing (someone else took
+       // it, or a newer one). Returns the status of the job of the tick before.
+       "INSERT INTO spawnq.schedules AS s (name, last_tick) VALUES ($1, to_timestamp($2))"
+       " ON CONFLICT (name) DO UPDATE SET last_tick = EXCLUDED.last_tick, updated_at = now()"
+       "  WHERE s.last_tick < EXCLUDED.last_tick"
+       " RETURNING (SELECT status FROM spawnq.jobs WHERE id = s.last_job_id)"},
+      {"set_schedule_job", "UPDATE spawnq.schedules SET last_job_id = $2 WHERE name = $1"},
+      {"schedule_states",
+       "SELECT s.name, extract(epoch FROM s.last_tick)::bigint, s.last_job_id, j.status"
+       "  FROM spawnq.schedules s LEFT JOIN spawnq.jobs j ON j.id = s.last_job_id"
+       " WHERE s.name = ANY($1::text[])"},
       {"register_worker",
        "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace)"
        " VALUES ($1, $2, $3::text[], $4, $5, $6) RETURNING id"},

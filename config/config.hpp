@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cron.hpp"
 #include "common/log.hpp"
 #include "duration.hpp"
 
@@ -34,6 +35,21 @@ struct HandlerConfig {
   std::optional<Duration> timeout;
 };
 
+// A recurring job (issue 7): each tick of `cron` enqueues one job, once
+// across every daemon that shares the database.
+struct ScheduleConfig {
+  std::string name;
+  CronSchedule cron;
+  CronZone zone = CronZone::utc;
+  std::string job_type;
+  std::string queue = "default";
+  std::string payload_json = "{}";
+  int priority = 5;
+  std::optional<int> max_attempts;
+  bool catch_up = true;  // after downtime, enqueue the newest missed tick once
+  bool overlap = true;   // false: skip a tick while the previous job is pending or running
+};
+
 struct Config {
   std::string source;  // the file it came from; empty for built-in defaults
   std::string database_url = "postgresql:///spawnq";
@@ -56,6 +72,7 @@ struct Config {
   std::optional<std::string> http_listen;
   std::vector<QueueConfig> queues;  // never empty after loading
   std::map<std::string, HandlerConfig> handlers;
+  std::vector<ScheduleConfig> schedules;  // in file order
 
   const QueueConfig* find_queue(const std::string& name) const;
   // The queue's settings, or the global defaults for a queue not configured.

@@ -1,5 +1,6 @@
 #include "config_emitter.hpp"
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "common/database_url.hpp"
@@ -33,6 +34,45 @@ void emit_handler(YAML::Emitter& out, const HandlerConfig& handler) {
   if (handler.timeout) {
     out << YAML::Key << "timeout" << YAML::Value << format_duration(*handler.timeout);
   }
+  out << YAML::EndMap;
+}
+
+// JSON as YAML flow, strings always quoted so "123" stays a string.
+void emit_json(YAML::Emitter& out, const nlohmann::json& value) {
+  if (value.is_object()) {
+    out << YAML::Flow << YAML::BeginMap;
+    for (const auto& [key, item] : value.items()) {
+      out << YAML::Key << YAML::DoubleQuoted << key << YAML::Value;
+      emit_json(out, item);
+    }
+    out << YAML::EndMap;
+  } else if (value.is_array()) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (const auto& item : value) emit_json(out, item);
+    out << YAML::EndSeq;
+  } else if (value.is_string()) {
+    out << YAML::DoubleQuoted << value.get<std::string>();
+  } else if (value.is_null()) {
+    out << YAML::Null;
+  } else if (value.is_boolean()) {
+    out << value.get<bool>();
+  } else {
+    out << value.dump();  // numbers read the same in YAML
+  }
+}
+
+void emit_schedule(YAML::Emitter& out, const ScheduleConfig& schedule) {
+  out << YAML::Key << schedule.name << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "cron" << YAML::Value << YAML::DoubleQuoted << schedule.cron.text;
+  out << YAML::Key << "job_type" << YAML::Value << schedule.job_type;
+  out << YAML::Key << "queue" << YAML::Value << schedule.queue;
+  out << YAML::Key << "payload" << YAML::Value;
+  emit_json(out, nlohmann::json::parse(schedule.payload_json));
+  out << YAML::Key << "priority" << YAML::Value << schedule.priority;
+  if (schedule.max_attempts) out << YAML::Key << "max_attempts" << YAML::Value << *schedule.max_attempts;
+  out << YAML::Key << "timezone" << YAML::Value << (schedule.zone == CronZone::utc ? "utc" : "local");
+  out << YAML::Key << "catch_up" << YAML::Value << (schedule.catch_up ? "one" : "none");
+  out << YAML::Key << "overlap" << YAML::Value << (schedule.overlap ? "true" : "false");
   out << YAML::EndMap;
 }
 
@@ -73,6 +113,11 @@ std::string to_yaml(const Config& config) {
   if (!config.handlers.empty()) {
     out << YAML::Key << "handlers" << YAML::Value << YAML::BeginMap;
     for (const auto& [name, handler] : config.handlers) emit_handler(out, handler);
+    out << YAML::EndMap;
+  }
+  if (!config.schedules.empty()) {
+    out << YAML::Key << "schedules" << YAML::Value << YAML::BeginMap;
+    for (const ScheduleConfig& schedule : config.schedules) emit_schedule(out, schedule);
     out << YAML::EndMap;
   }
   out << YAML::EndMap;

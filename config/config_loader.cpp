@@ -96,6 +96,62 @@ HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
   return handler;
 }
 
+ScheduleConfig read_schedule(const std::string& name, const YamlField& body, const Config& config) {
+  static const std::regex name_rule(R"([A-Za-z0-9_.:-]{1,100})");
+  if (!std::regex_match(name, name_rule)) {
+    body.fail("schedule name '" + name + "' must be 1-100 characters of A-Z a-z 0-9 _ . : -");
+  }
+  ScheduleConfig schedule;
+  schedule.name = name;
+  const Fields f = body.fields({"cron", "job_type", "queue", "payload", "priority", "max_attempts", "timezone",
+                                "catch_up", "overlap"});
+  const auto cron = f.find("cron");
+  if (cron == f.end()) body.fail("needs a cron expression, e.g. cron: \"0 2 * * *\"");
+  try {
+    schedule.cron = parse_cron(cron->second.as_string());
+  } catch (const CronError& e) {
+    cron->second.fail(std::string("invalid cron expression: ") + e.what());
+  }
+  const auto job_type = f.find("job_type");
+  if (job_type == f.end() || job_type->second.as_string().empty()) body.fail("needs a job_type");
+  schedule.job_type = job_type->second.as_string();
+  with(f, "queue", [&](const YamlField& v) {
+    schedule.queue = v.as_string();
+    check_queue_name(v, schedule.queue);
+  });
+  if (!config.find_queue(schedule.queue)) {
+    (f.count("queue") ? f.at("queue") : body)
+        .fail("queue '" + schedule.queue + "' is not configured here, so no daemon of this config would fire it");
+  }
+  with(f, "payload", [&](const YamlField& v) {
+    if (!v.is_map()) v.fail("must be a map (a JSON object)");
+    schedule.payload_json = v.as_json().dump();
+  });
+  with(f, "priority", [&](const YamlField& v) {
+    schedule.priority = v.as_int(1);
+    if (schedule.priority > 10) v.fail("must be 1..10, got " + std::to_string(schedule.priority));
+  });
+  with(f, "max_attempts", [&](const YamlField& v) { schedule.max_attempts = v.as_int(1); });
+  with(f, "timezone", [&](const YamlField& v) {
+    const std::string zone = v.as_string();
+    if (zone == "utc" || zone == "UTC") schedule.zone = CronZone::utc;
+    else if (zone == "local") schedule.zone = CronZone::local;
+    else v.fail("must be utc or local, got '" + zone + "'");
+  });
+  with(f, "catch_up", [&](const YamlField& v) {
+    const std::string mode = v.as_string();
+    if (mode == "one") schedule.catch_up = true;
+    else if (mode == "none") schedule.catch_up = false;
+    else v.fail("must be one or none, got '" + mode + "'");
+  });
+  with(f, "overlap", [&](const YamlField& v) {
+    const std::string flag = v.as_string();
+    if (flag != "true" && flag != "false") v.fail("must be true or false, got '" + flag + "'");
+    schedule.overlap = flag == "true";
+  });
+  return schedule;
+}
+
 void read_globals(const Fields& f, Config& config, const std::filesystem::path& base_dir) {
   with(f, "database", [&](const YamlField& v) {
     const Fields db = v.fields({"url"});
@@ -188,23 +244,27 @@ Config parse_config(const std::string& text, const std::string& source,
   Config config;
   config.source = source;
   const YamlField top(root, source, "", 1);
+  Fields f;
   if (!top.is_null()) {
-    const Fields f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout",
-                                 "sigterm_grace", "stuck_job_timeout", "stuck_check_interval",
-                                 "heartbeat_interval", "default_timeout", "default_max_workers",
-                                 "default_max_attempts", "backoff", "show", "log_level", "log_format",
-                                 "log_file", "http", "queues", "handlers"});
-    // Globals first: queues fall back to them whatever order the file uses.
-    read_globals(f, config, base_dir);
-    check_consistency(f, config);
-    with(f, "queues", [&](const YamlField& v) { config.queues = read_queues(v, config); });
-    with(f, "handlers", [&](const YamlField& v) {
-      for (const auto& [job_type, body] : v.entries()) {
-        config.handlers.emplace(job_type, read_handler(job_type, body, base_dir));
-      }
-    });
+    f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout", "sigterm_grace",
+                    "stuck_job_timeout", "stuck_check_interval", "heartbeat_interval", "default_timeout",
+                    "default_max_workers", "default_max_attempts", "backoff", "show", "log_level",
+                    "log_format", "log_file", "http", "queues", "handlers", "schedules"});
   }
+  // Globals first: queues fall back to them whatever order the file uses.
+  read_globals(f, config, base_dir);
+  check_consistency(f, config);
+  with(f, "queues", [&](const YamlField& v) { config.queues = read_queues(v, config); });
   if (config.queues.empty()) config.queues.push_back(config.settings_for("default"));
+  with(f, "handlers", [&](const YamlField& v) {
+    for (const auto& [job_type, body] : v.entries()) {
+      config.handlers.emplace(job_type, read_handler(job_type, body, base_dir));
+    }
+  });
+  // After the queues: a schedule must name one of them.
+  with(f, "schedules", [&](const YamlField& v) {
+    for (const auto& [name, body] : v.entries()) config.schedules.push_back(read_schedule(name, body, config));
+  });
   return config;
 }
 

@@ -79,6 +79,35 @@ std::map<std::string, std::string> YamlField::as_string_map() const {
   return values;
 }
 
+nlohmann::json YamlField::as_json() const {
+  if (node_.IsMap()) {
+    nlohmann::json object = nlohmann::json::object();
+    for (const auto& [key, value] : entries()) object[key] = value.as_json();
+    return object;
+  }
+  if (node_.IsSequence()) {
+    nlohmann::json array = nlohmann::json::array();
+    for (const YamlField& item : items()) array.push_back(item.as_json());
+    return array;
+  }
+  if (node_.IsNull()) return nullptr;
+  const std::string& text = node_.Scalar();
+  if (!is_plain_scalar(node_)) return text;
+  if (text == "null" || text == "~") return nullptr;
+  if (text == "true" || text == "false") return text == "true";
+  long long integer = 0;
+  if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), integer);
+      ec == std::errc() && end == text.data() + text.size()) {
+    return integer;
+  }
+  double number = 0;
+  if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      ec == std::errc() && end == text.data() + text.size()) {
+    return number;
+  }
+  return text;
+}
+
 std::vector<YamlField> YamlField::items() const {
   if (!node_.IsSequence()) fail("must be a list, got " + describe_type());
   std::vector<YamlField> result;

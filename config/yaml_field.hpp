@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "common/errors.hpp"
@@ -41,6 +42,9 @@ class YamlField {
   std::vector<std::string> as_string_list() const;
   std::vector<Duration> as_duration_list() const;  // non-empty
   std::map<std::string, std::string> as_string_map() const;
+  // Any node as JSON: plain scalars become null, booleans and numbers where
+  // they read as such; quoted scalars stay strings.
+  nlohmann::json as_json() const;
 
   std::vector<YamlField> items() const;  // of a sequence
   // Entries of a map in file order; a key that appears twice is an error.

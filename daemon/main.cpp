@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
       add_cancel_command(app, ctx),        add_cleanup_command(app, ctx),
       add_check_config_command(app, ctx),  add_work_all_command(app, ctx),
       add_work_command(app, ctx),          add_envelope_command(app, ctx),
-      add_record_command(app, ctx),
+      add_record_command(app, ctx),        add_schedules_command(app, ctx),
   };
 
   try {

@@ -22,6 +22,18 @@ namespace {
 constexpr std::chrono::milliseconds kDrainCheck{50};
 constexpr std::chrono::seconds kDrainReport{5};
 
+// A daemon fires the schedules of the queues it serves: `work emails` leaves
+// the other queues' schedules to the daemons that serve those.
+std::vector<ScheduleConfig> served_schedules(const Config& config, const std::vector<QueueConfig>& queues) {
+  std::vector<ScheduleConfig> served;
+  for (const ScheduleConfig& schedule : config.schedules) {
+    for (const QueueConfig& queue : queues) {
+      if (queue.name == schedule.queue) served.push_back(schedule);
+    }
+  }
+  return served;
+}
+
 // A daemon started with a closed stdin/stdout/stderr would hand those numbers
 // to its own pipes and sockets; keep 0-2 taken.
 void keep_standard_fds_open() {
@@ -43,6 +55,7 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       outcomes_(db_),
       identity_(this_worker()),
       resolver_(loop_, db_, config_),
+      scheduler_(loop_, db_, served_schedules(config_, queues)),
       notifier_(loop_),
       contact_timer_(loop_),
       count_timer_(loop_),
@@ -207,6 +220,7 @@ void SuperCoordinator::register_worker() {
                        config_.settings_for(coordinator->name()).max_workers);
         }
         resolver_.start(worker, identity_);
+        scheduler_.start();
         heartbeat();
         notifier_.ready("serving " + std::to_string(coordinators_.size()) + " queue(s) as worker " +
                         std::to_string(worker));
@@ -302,6 +316,7 @@ void SuperCoordinator::begin_drain() {
   spdlog::info("draining: claiming nothing more; waiting up to {} for {} running job(s)",
                format_duration(config_.shutdown_timeout), running());
   for (auto& coordinator : coordinators_) coordinator->drain();
+  scheduler_.stop();
   shutdown_timer_.expires_after(config_.shutdown_timeout);
   shutdown_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec && !interrupted_) interrupt_children();

@@ -28,6 +28,7 @@
 #include "http_server.hpp"
 #include "metrics.hpp"
 #include "service_notifier.hpp"
+#include "scheduler.hpp"
 #include "stuck_job_resolver.hpp"
 
 namespace spawnq {
@@ -71,6 +72,7 @@ class SuperCoordinator {
   std::vector<std::unique_ptr<QueueCoordinator>> coordinators_;
   WorkerIdentity identity_;
   StuckJobResolver resolver_;
+  Scheduler scheduler_;
   ServiceNotifier notifier_;
   std::optional<WorkerId> worker_;
   bool coordinators_started_ = false;

@@ -29,6 +29,7 @@ Command add_retry_failed_command(CLI::App& app, CommandContext& ctx);
 Command add_cancel_command(CLI::App& app, CommandContext& ctx);
 Command add_cleanup_command(CLI::App& app, CommandContext& ctx);
 Command add_check_config_command(CLI::App& app, CommandContext& ctx);
+Command add_schedules_command(CLI::App& app, CommandContext& ctx);
 Command add_work_all_command(CLI::App& app, CommandContext& ctx);
 Command add_work_command(CLI::App& app, CommandContext& ctx);
 Command add_envelope_command(CLI::App& app, CommandContext& ctx);  // hidden, for job-runner

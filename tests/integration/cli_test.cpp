@@ -5,6 +5,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "common/migrations.hpp"
 #include "support/cli_runner.hpp"
 #include "support/test_database.hpp"
 
@@ -55,6 +56,11 @@ TEST_CASE("cli: --version and --help exit 0") {
 
 TEST_CASE("cli: migrate applies the schema once, also when run concurrently") {
   Cli cli(TestDatabase::Schema::empty);
+  const auto& migrations = spawnq::embedded_migrations();
+  REQUIRE(migrations.size() >= 3);
+  const std::string version = std::to_string(migrations.size());
+  std::string all_applied;
+  for (const auto& migration : migrations) all_applied += "applied " + std::string(migration.name) + "\n";
   std::vector<std::future<CliResult>> runs;
   for (int i = 0; i < 3; ++i) {
     runs.push_back(std::async(std::launch::async, [&cli] { return cli.run({"migrate"}); }));
@@ -64,14 +70,14 @@ TEST_CASE("cli: migrate applies the schema once, also when run concurrently") {
     const CliResult r = run.get();
     INFO(r.err);
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Contains("schema is at version 2"));
-    if (r.out.find("applied 001_init\napplied 002_recovery\n") != std::string::npos) ++applied;
+    CHECK_THAT(r.out, Contains("schema is at version " + version));
+    if (r.out.find(all_applied) != std::string::npos) ++applied;
   }
   CHECK(applied == 1);
   const CliResult again = cli.run({"migrate"});
   CHECK(again.exit_code == 0);
-  CHECK(again.out == "schema is at version 2 (up to date)\n");
-  CHECK(cli.db.value("SELECT count(*) FROM spawnq.schema_migrations") == "2");
+  CHECK(again.out == "schema is at version " + version + " (up to date)\n");
+  CHECK(cli.db.value("SELECT count(*) FROM spawnq.schema_migrations") == version);
 }
 
 TEST_CASE("cli: enqueue prints the new id alone and stores every flag") {
@@ -156,6 +162,8 @@ TEST_CASE("cli: config errors exit 2 naming file, line and key, before any write
       {"poll_interval: [1]\n", ":1: poll_interval: must be a duration"},
       {"queues:\n  a: {}\n  a: {}\n", ":3: queues.a: appears twice"},
       {"queues:\n  a: { max_workers: 0 }\n", ":2: queues.a.max_workers: must be ≥ 1, got 0"},
+      {"schedules:\n  s: { cron: \"* * * *\", job_type: noop }\n",
+       ":2: schedules.s.cron: invalid cron expression: needs 5 fields"},
   };
   for (const auto& [yaml, message] : cases) {
     const std::string path = write_file("bad.yaml", yaml);
@@ -262,4 +270,36 @@ TEST_CASE("cli: cancel, retry-failed, requeue-stuck and cleanup do their work an
   CHECK(cli.run({"cleanup", "--days=30"}).out == "deleted 1 job\n");
   CHECK(cli.run({"cleanup"}).out == "deleted 0 jobs\n");
   CHECK(cli.jobs() == "3");
+}
+
+TEST_CASE("cli: schedules lists each schedule with its last and next run") {
+  Cli cli;
+  const std::string path = write_file("schedules.yaml", R"(queues: [default, imports]
+schedules:
+  nightly: { cron: "0 2 * * *", job_type: report, queue: imports }
+  fresh:   { cron: "@hourly", job_type: noop }
+)");
+  const std::string job = cli.db.value("SELECT spawnq.enqueue('report', queue => 'imports')");
+  cli.db.sql("INSERT INTO spawnq.schedules (name, last_tick, last_job_id)"
+             " VALUES ('nightly', '2026-11-23T02:00:00Z', " + job + ")");
+
+  const CliResult table = cli.run({"--config", path, "schedules"});
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, StartsWith("SCHEDULE "));
+  CHECK_THAT(table.out, Contains("nightly"));
+  CHECK_THAT(table.out, Contains("2026-11-23T02:00:00Z job " + job + " (pending)"));
+  CHECK_THAT(table.out, Contains(":00:00Z"));  // next runs on the hour
+  CHECK_THAT(table.out, Contains("never"));     // fresh has not fired
+
+  const CliResult json = cli.run({"--config", path, "schedules", "--json"});
+  REQUIRE(json.exit_code == 0);
+  const auto doc = nlohmann::json::parse(json.out);
+  REQUIRE(doc["schedules"].size() == 2);
+  CHECK(doc["schedules"][0]["name"] == "nightly");
+  CHECK(doc["schedules"][0]["last_run"]["tick"] == "2026-11-23T02:00:00Z");
+  CHECK(doc["schedules"][0]["last_run"]["job_id"] == std::stoll(job));
+  CHECK(doc["schedules"][0]["last_run"]["status"] == "pending");
+  CHECK(std::string(doc["schedules"][0]["next_run"]).substr(10) == "T02:00:00Z");
+  CHECK(doc["schedules"][1]["last_run"].is_null());
+  std::remove(path.c_str());
 }
