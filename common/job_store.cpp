@@ -203,6 +203,7 @@ HeartbeatResult JobStore::heartbeat(WorkerId worker) {
   for (const auto& row : w.exec_prepared("cancel_requests", worker)) {
     result.cancel_requested.push_back(row[0].as<JobId>());
   }
+  for (const auto& row : w.exec_prepared("paused_queues")) result.paused.push_back(row[0].as<std::string>());
   w.commit();
   return result;
 }
@@ -269,6 +270,23 @@ std::vector<QueueStats> JobStore::stats(const std::optional<std::string>& queue)
     }
   }
   return result;
+}
+
+bool JobStore::set_queue_paused(const std::string& queue, bool paused) {
+  pqxx::work w(conn_);
+  const bool changed = !w.exec_prepared(paused ? "pause_queue" : "resume_queue", queue).empty();
+  if (changed) w.exec_prepared("notify_pause", (paused ? "paused:" : "resumed:") + queue);
+  w.commit();
+  return changed;
+}
+
+std::vector<std::string> JobStore::paused_queues() {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("paused_queues");
+  w.commit();
+  std::vector<std::string> queues;
+  for (const auto& row : rows) queues.push_back(row[0].as<std::string>());
+  return queues;
 }
 
 std::optional<JobDetails> JobStore::show(JobId id) {

@@ -75,6 +75,7 @@ struct WorkerRow {
 struct HeartbeatResult {
   bool registered = true;  // false: our row is gone (declared dead by another daemon)
   std::vector<JobId> cancel_requested;  // our running jobs someone asked to stop
+  std::vector<std::string> paused;      // every paused queue, in case a notification was missed
 };
 
 struct CancelResult {
@@ -159,6 +160,11 @@ class JobStore {
                                        std::optional<WorkerId> self = std::nullopt);
 
   std::vector<QueueStats> stats(const std::optional<std::string>& queue);
+
+  // Pausing and resuming a queue, with a notification on "spawnq_pause"
+  // ("paused:Q" / "resumed:Q"). False when it already was in that state.
+  bool set_queue_paused(const std::string& queue, bool paused);
+  std::vector<std::string> paused_queues();
   std::optional<JobDetails> show(JobId id);
 
   // Returns processing jobs whose daemon has been silent for `silent_for`, is

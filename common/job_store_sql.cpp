@@ -23,6 +23,7 @@ const std::vector<Statement>& job_store_statements() {
        "  SELECT id FROM spawnq.jobs"
        "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
        "     AND EXISTS (SELECT 1 FROM me)"
+       "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = $1)"
        "   ORDER BY priority DESC, available_at, id"
        "   LIMIT $2 FOR UPDATE SKIP LOCKED),"
        " claimed AS ("
@@ -75,6 +76,12 @@ const std::vector<Statement>& job_store_statements() {
        "SELECT s.name, extract(epoch FROM s.last_tick)::bigint, s.last_job_id, j.status"
        "  FROM spawnq.schedules s LEFT JOIN spawnq.jobs j ON j.id = s.last_job_id"
        " WHERE s.name = ANY($1::text[])"},
+      {"pause_queue",
+       "INSERT INTO spawnq.paused_queues (queue) VALUES ($1) ON CONFLICT (queue) DO NOTHING RETURNING queue"},
+      {"resume_queue", "DELETE FROM spawnq.paused_queues WHERE queue = $1 RETURNING queue"},
+      // Daemons LISTEN here to show the change and, on resume, to claim at once.
+      {"notify_pause", "SELECT pg_notify('spawnq_pause', $1)"},
+      {"paused_queues", "SELECT queue FROM spawnq.paused_queues ORDER BY queue"},
       {"register_worker",
        "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace)"
        " VALUES ($1, $2, $3::text[], $4, $5, $6) RETURNING id"},

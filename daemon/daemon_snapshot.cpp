@@ -20,7 +20,7 @@ std::string status_json(const DaemonSnapshot& s) {
     }
     nlohmann::ordered_json depth = nlohmann::ordered_json::object();
     for (const auto& [status, count] : q.depth) depth[std::string(to_string(status))] = count;
-    queues.push_back({{"queue", q.name}, {"max_workers", q.max_workers}, {"running", running}, {"depth", depth}});
+    queues.push_back({{"queue", q.name}, {"max_workers", q.max_workers}, {"paused", q.paused}, {"running", running}, {"depth", depth}});
   }
   nlohmann::ordered_json doc = {
       {"version", s.version},

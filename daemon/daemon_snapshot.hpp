@@ -18,6 +18,7 @@ namespace spawnq {
 struct QueueSnapshot {
   std::string name;
   int max_workers = 0;
+  bool paused = false;
   std::vector<QueueCoordinator::RunningJob> running;
   std::map<JobStatus, std::int64_t> depth;  // from the last count in the database
 };

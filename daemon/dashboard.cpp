@@ -99,7 +99,8 @@ void Dashboard::draw() {
     const auto hour = metrics_.recent(q.name, 3600);
     const double rate = static_cast<double>(metrics_.recent(q.name, 10).total()) / 10.0;
     line(row++, fmt::format("{} {:<20} {:>9} {:>8} {:>8} {:>12} {:>12} {:>12} {:>7.1f}", i == selected_ ? '>' : ' ',
-                            q.name, fmt::format("{}/{}", q.running.size(), q.max_workers),
+                            q.paused ? q.name + " (paused)" : q.name,
+                            fmt::format("{}/{}", q.running.size(), q.max_workers),
                             depth(q, JobStatus::pending), depth(q, JobStatus::retry_wait),
                             fmt::format("{}/{}", minute.done, hour.done), fmt::format("{}/{}", minute.failed, hour.failed),
                             fmt::format("{}/{}", minute.dead, hour.dead), rate));

@@ -66,6 +66,8 @@ Metrics::Queue& Metrics::queue(const std::string& name) { return queues_[name]; 
 
 void Metrics::configure_queue(const std::string& name, int max_workers) { queue(name).max_workers = max_workers; }
 
+void Metrics::set_paused(const std::string& name, bool paused) { queue(name).paused = paused; }
+
 void Metrics::claimed(const std::string& name, std::size_t jobs, std::chrono::steady_clock::duration latency) {
   queue(name).claimed += jobs;
   claim_latency_.observe(seconds(latency));
@@ -116,6 +118,10 @@ std::string Metrics::render() const {
   family(out, "spawnq_max_workers", "gauge", "The queue's max_workers in this daemon.");
   for (const auto& [name, q] : queues_) {
     out += fmt::format("spawnq_max_workers{{queue=\"{}\"}} {}\n", prometheus_label(name), q.max_workers);
+  }
+  family(out, "spawnq_queue_paused", "gauge", "1 while an operator has paused the queue (spawnq pause).");
+  for (const auto& [name, q] : queues_) {
+    out += fmt::format("spawnq_queue_paused{{queue=\"{}\"}} {}\n", prometheus_label(name), q.paused ? 1 : 0);
   }
   family(out, "spawnq_queue_depth", "gauge", "Jobs in the database by queue and status (counted every few seconds).");
   for (const auto& [key, count] : depth_) {

@@ -37,6 +37,7 @@ class Metrics {
   void claimed(const std::string& queue, std::size_t jobs, std::chrono::steady_clock::duration latency);
   void finished(const std::string& queue, JobStatus next, std::chrono::steady_clock::duration elapsed);
   void set_running(const std::string& queue, std::size_t running);
+  void set_paused(const std::string& queue, bool paused);
   void set_depth(const std::map<std::pair<std::string, JobStatus>, std::int64_t>& depth);
   void set_database_errors(std::uint64_t errors) { database_errors_ = errors; }
   void set_database_up(bool up) { database_up_ = up; }
@@ -48,6 +49,7 @@ class Metrics {
  private:
   struct Queue {
     int max_workers = 0;
+    bool paused = false;
     std::size_t running = 0;
     std::uint64_t claimed = 0;
     std::map<JobStatus, std::uint64_t> finished;

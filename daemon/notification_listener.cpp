@@ -27,12 +27,14 @@ class Receiver : public pqxx::notification_receiver {
 }  // namespace
 
 NotificationListener::NotificationListener(boost::asio::io_context& loop, std::string database_url,
-                                           std::vector<std::string> queues, Wake wake, Cancel cancel)
+                                           std::vector<std::string> queues, Wake wake, Cancel cancel,
+                                           Paused paused)
     : loop_(loop),
       url_(std::move(database_url)),
       queues_(std::move(queues)),
       wake_(std::move(wake)),
-      cancel_(std::move(cancel)) {}
+      cancel_(std::move(cancel)),
+      paused_(std::move(paused)) {}
 
 NotificationListener::~NotificationListener() { stop(); }
 
@@ -65,6 +67,18 @@ void NotificationListener::thread_main() {
         } catch (const std::exception&) {
           spdlog::warn("listener: ignoring cancel notification with payload '{:.50}'", payload);
         }
+      }));
+      receivers.push_back(std::make_unique<Receiver>(*conn, "spawnq_pause", [this](const std::string& payload) {
+        // "paused:QUEUE" or "resumed:QUEUE"
+        const auto colon = payload.find(':');
+        const std::string what = payload.substr(0, colon);
+        if (colon == std::string::npos || (what != "paused" && what != "resumed")) {
+          spdlog::warn("listener: ignoring pause notification with payload '{:.70}'", payload);
+          return;
+        }
+        boost::asio::post(loop_, [this, queue = payload.substr(colon + 1), paused = what == "paused"] {
+          paused_(queue, paused);
+        });
       }));
       conn->get_notifs();  // sends the LISTENs
       // Whatever was enqueued before the LISTENs took effect sent its NOTIFY

@@ -44,7 +44,7 @@ void QueueCoordinator::arm_poll() {
 
 // 1. Claim: as many rows as there are free slots, in one statement.
 void QueueCoordinator::claim() {
-  if (!started_ || draining_) return;
+  if (!started_ || draining_ || paused_) return;
   if (claim_in_flight_) {
     claim_again_ = true;  // a wake-up while asking: ask again when the answer comes
     return;
@@ -234,6 +234,18 @@ std::vector<QueueCoordinator::RunningJob> QueueCoordinator::running_jobs() const
 void QueueCoordinator::drain() {
   draining_ = true;
   poll_timer_.cancel();
+}
+
+void QueueCoordinator::set_paused(bool paused) {
+  if (paused == paused_) return;
+  paused_ = paused;
+  settings_.metrics->set_paused(name(), paused);
+  if (paused) {
+    spdlog::info("queue={} paused: claiming nothing; {} running job(s) finish", name(), running_.size());
+  } else {
+    spdlog::info("queue={} resumed", name());
+    claim();
+  }
 }
 
 void QueueCoordinator::interrupt(std::chrono::milliseconds grace) {

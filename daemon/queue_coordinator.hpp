@@ -49,6 +49,10 @@ class QueueCoordinator {
   void set_worker(WorkerId worker) { worker_ = worker; }  // after registering anew
   void wake();                   // a job may be waiting
   void drain();                  // claim nothing more; running jobs go on
+  // An operator paused (or resumed) the queue: claims are refused by the
+  // database anyway; this spares asking, and resuming claims at once.
+  void set_paused(bool paused);
+  bool paused() const { return paused_; }
   void interrupt(std::chrono::milliseconds grace);  // stop running jobs: SIGTERM, then SIGKILL
   void database_back();          // after an outage: make sure of our claims, then claim
   bool cancel(JobId id);         // stop a running job that was cancelled; false if not ours
@@ -89,6 +93,7 @@ class QueueCoordinator {
   std::map<JobId, Running> running_;
   bool started_ = false;
   bool draining_ = false;
+  bool paused_ = false;
   bool claim_in_flight_ = false;
   bool claim_again_ = false;
   bool must_reconcile_ = false;

@@ -79,6 +79,11 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
         for (auto& coordinator : coordinators_) {
           if (coordinator->cancel(id)) return;
         }
+      },
+      [this](const std::string& queue, bool paused) {
+        for (auto& coordinator : coordinators_) {
+          if (coordinator->name() == queue) coordinator->set_paused(paused);
+        }
       });
   if (dashboard) {
     dashboard_ = std::make_unique<Dashboard>(loop_, [this] { return snapshot(); }, metrics_, [this] {
@@ -181,7 +186,8 @@ DaemonSnapshot SuperCoordinator::snapshot() const {
   s.draining = draining_;
   s.seconds_since_database = std::chrono::duration<double>(std::chrono::steady_clock::now() - db_.last_contact()).count();
   for (const auto& coordinator : coordinators_) {
-    QueueSnapshot q{coordinator->name(), coordinator->max_workers(), coordinator->running_jobs(), {}};
+    QueueSnapshot q{coordinator->name(), coordinator->max_workers(), coordinator->paused(),
+                    coordinator->running_jobs(), {}};
     for (const auto& [key, count] : depth_) {
       if (key.first == q.name) q.depth[key.second] = count;
     }
@@ -221,6 +227,9 @@ void SuperCoordinator::register_worker() {
         }
         resolver_.start(worker, identity_);
         scheduler_.start();
+        db_.post<std::vector<std::string>>([](JobStore& store) { return store.paused_queues(); },
+                                           [this](std::vector<std::string> paused) { apply_paused(paused); },
+                                           [](std::exception_ptr) {}, OnOutage::fail);
         heartbeat();
         notifier_.ready("serving " + std::to_string(coordinators_.size()) + " queue(s) as worker " +
                         std::to_string(worker));
@@ -245,13 +254,20 @@ void SuperCoordinator::heartbeat() {
         [worker](JobStore& store) { return store.heartbeat(worker); },
         [this, worker](HeartbeatResult result) {
           if (!result.registered && worker_ == worker) return declared_dead();
-          // Catches cancel requests whose notification was missed.
+          // Catches cancel requests and pauses whose notification was missed.
           for (JobId id : result.cancel_requested) {
             for (auto& coordinator : coordinators_) coordinator->cancel(id);
           }
+          apply_paused(result.paused);
         },
         [](std::exception_ptr) {}, OnOutage::fail);
   });
+}
+
+void SuperCoordinator::apply_paused(const std::vector<std::string>& paused) {
+  for (auto& coordinator : coordinators_) {
+    coordinator->set_paused(std::find(paused.begin(), paused.end(), coordinator->name()) != paused.end());
+  }
 }
 
 // Another daemon found us silent for stuck_job_timeout and gave our jobs

@@ -48,6 +48,7 @@ class SuperCoordinator {
   void register_worker();
   void heartbeat();
   void declared_dead();
+  void apply_paused(const std::vector<std::string>& paused);
   void watch_database_contact();
   void on_signal(int signal);
   void begin_drain();

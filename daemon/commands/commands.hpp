@@ -30,6 +30,8 @@ Command add_cancel_command(CLI::App& app, CommandContext& ctx);
 Command add_cleanup_command(CLI::App& app, CommandContext& ctx);
 Command add_check_config_command(CLI::App& app, CommandContext& ctx);
 Command add_schedules_command(CLI::App& app, CommandContext& ctx);
+Command add_pause_command(CLI::App& app, CommandContext& ctx);
+Command add_resume_command(CLI::App& app, CommandContext& ctx);
 Command add_work_all_command(CLI::App& app, CommandContext& ctx);
 Command add_work_command(CLI::App& app, CommandContext& ctx);
 Command add_envelope_command(CLI::App& app, CommandContext& ctx);  // hidden, for job-runner

@@ -35,19 +35,26 @@ std::int64_t count_of(const QueueStats& stats, JobStatus status) {
   return it == stats.counts.end() ? 0 : it->second;
 }
 
-void print_json(const std::vector<QueueStats>& all) {
+bool is_paused(const std::vector<std::string>& paused, const std::string& queue) {
+  return std::find(paused.begin(), paused.end(), queue) != paused.end();
+}
+
+void print_json(const std::vector<QueueStats>& all, const std::vector<std::string>& paused) {
   nlohmann::json queues = nlohmann::json::array();
   for (const QueueStats& stats : all) {
     nlohmann::json counts = nlohmann::json::object();
     for (JobStatus status : kAllStatuses) counts[std::string(to_string(status))] = count_of(stats, status);
     nlohmann::json age = nullptr;
     if (stats.oldest_pending_age_s) age = *stats.oldest_pending_age_s;
-    queues.push_back({{"queue", stats.queue}, {"counts", counts}, {"oldest_pending_age_s", age}});
+    queues.push_back({{"queue", stats.queue},
+                      {"paused", is_paused(paused, stats.queue)},
+                      {"counts", counts},
+                      {"oldest_pending_age_s", age}});
   }
   std::cout << nlohmann::json{{"queues", queues}}.dump(2) << "\n";
 }
 
-void print_table(const std::vector<QueueStats>& all) {
+void print_table(const std::vector<QueueStats>& all, const std::vector<std::string>& paused) {
   std::printf("%-20s", "QUEUE");
   for (JobStatus status : kAllStatuses) std::printf(" %10s", std::string(to_string(status)).c_str());
   std::printf(" %14s\n", "oldest_pending");
@@ -56,8 +63,9 @@ void print_table(const std::vector<QueueStats>& all) {
     for (JobStatus status : kAllStatuses) {
       std::printf(" %10lld", static_cast<long long>(count_of(stats, status)));
     }
-    if (stats.oldest_pending_age_s) std::printf(" %13.1fs\n", *stats.oldest_pending_age_s);
-    else std::printf(" %14s\n", "-");
+    if (stats.oldest_pending_age_s) std::printf(" %13.1fs", *stats.oldest_pending_age_s);
+    else std::printf(" %14s", "-");
+    std::printf("%s\n", is_paused(paused, stats.queue) ? "  paused" : "");
   }
 }
 
@@ -71,8 +79,9 @@ Command add_stats_command(CLI::App& app, CommandContext& ctx) {
   return {sub, [&ctx, flags] {
             const auto all = merge_with_config(ctx.store().stats(flags->queue), ctx.config(),
                                                flags->queue);
-            if (flags->json) print_json(all);
-            else print_table(all);
+            const std::vector<std::string> paused = ctx.store().paused_queues();
+            if (flags->json) print_json(all, paused);
+            else print_table(all, paused);
             std::cout.flush();
           }};
 }

@@ -8,6 +8,7 @@
 
 #include "common/job_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/enqueue.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_until.hpp"
 
@@ -36,20 +37,13 @@ Run job_runner(const std::string& database_url, const std::string& args) {
   return run;
 }
 
-JobId add(JobStore& store, const std::string& job_type, const std::string& payload) {
-  EnqueueRequest request;
-  request.job_type = job_type;
-  request.payload_json = payload;
-  return store.enqueue(request);
-}
-
 }  // namespace
 
 TEST_CASE("job-runner --job-id runs a job in the foreground and changes nothing without --commit") {
   TestDatabase db;
   auto conn = db.connect();
   JobStore store(*conn);
-  const JobId id = add(store, "echo", R"({"hello": "world"})");
+  const JobId id = enqueue(store, "echo", R"({"hello": "world"})");
   const std::string row_before = db.value("SELECT row_to_json(j)::text FROM spawnq.jobs j");
 
   const Run dry = job_runner(db.url(), "--job-id=" + std::to_string(id));
@@ -72,7 +66,7 @@ TEST_CASE("job-runner --job-id reports failures, and refuses jobs it cannot run"
   TestDatabase db;
   auto conn = db.connect();
   JobStore store(*conn);
-  const JobId failing = add(store, "fail", R"({"retryable": true, "message": "try later"})");
+  const JobId failing = enqueue(store, "fail", R"({"retryable": true, "message": "try later"})");
   const Run run = job_runner(db.url(), "--job-id=" + std::to_string(failing));
   INFO(run.output);
   CHECK(run.exit_code == 75);
@@ -84,7 +78,7 @@ TEST_CASE("job-runner --job-id reports failures, and refuses jobs it cannot run"
   CHECK_THAT(missing.output, Contains("job 999999 not found"));
 
   const WorkerId worker = store.register_worker({"h", 1, "", ""}, {"default"}, "t");
-  const JobId held = add(store, "noop", "{}");
+  const JobId held = enqueue(store, "noop", "{}");
   store.claim("default", 10, worker, 5);
   const Run refused = job_runner(db.url(), "--job-id=" + std::to_string(held) + " --commit");
   CHECK(refused.exit_code == 1);
@@ -101,9 +95,9 @@ TEST_CASE("the custom runner example runs jobs end to end under the daemon") {
   JobStore store(*conn);
   DaemonProcess daemon(db.url(), std::string("runner: ") + CUSTOM_RUNNER_BIN +
                                      "\npoll_interval: 200ms\nqueues:\n  default: { max_workers: 2 }\n");
-  const JobId shout = add(store, "shout", R"({"text": "hello"})");
-  const JobId flaky = add(store, "flaky", "{}");
-  const JobId builtin = add(store, "noop", "{}");
+  const JobId shout = enqueue(store, "shout", R"({"text": "hello"})");
+  const JobId flaky = enqueue(store, "flaky", "{}");
+  const JobId builtin = enqueue(store, "noop", "{}");
   const auto status = [&](JobId id) {
     return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id));
   };

@@ -7,6 +7,7 @@
 
 #include "common/job_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/enqueue.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_until.hpp"
 
@@ -18,12 +19,6 @@ namespace {
 
 std::string config(int max_workers) {
   return "poll_interval: 1h\nqueues:\n  default: { max_workers: " + std::to_string(max_workers) + " }\n";
-}
-
-JobId add(JobStore& store, const std::string& job_type = "noop") {
-  EnqueueRequest request;
-  request.job_type = job_type;
-  return store.enqueue(request);
 }
 
 std::string status(TestDatabase& db, JobId id) {
@@ -41,7 +36,7 @@ TEST_CASE("wake-up: a job enqueued while the daemon idles starts at once, not at
 
   for (int round = 0; round < 3; ++round) {
     std::this_thread::sleep_for(100ms);  // idle again: nothing to claim
-    const JobId id = add(store);
+    const JobId id = enqueue(store, "noop");
     CHECK(wait_until([&] { return status(db, id) == "done"; }, 3s, 20ms));
   }
 }
@@ -50,10 +45,10 @@ TEST_CASE("wake-up: jobs enqueued before the daemon listens are claimed without 
   TestDatabase db;
   auto conn = db.connect();
   JobStore store(*conn);
-  const JobId early = add(store);
+  const JobId early = enqueue(store, "noop");
   DaemonProcess daemon(db.url(), config(1));
   // Enqueued while the daemon starts: before, during or after its LISTEN.
-  const JobId racing = add(store);
+  const JobId racing = enqueue(store, "noop");
   CHECK(wait_until([&] { return status(db, early) == "done" && status(db, racing) == "done"; }, 10s, 20ms));
 }
 
@@ -61,7 +56,7 @@ TEST_CASE("wake-up: a freed slot claims the next job at once") {
   TestDatabase db;
   auto conn = db.connect();
   JobStore store(*conn);
-  for (int i = 0; i < 30; ++i) add(store);
+  for (int i = 0; i < 30; ++i) enqueue(store, "noop");
   DaemonProcess daemon(db.url(), config(1));  // one slot: each job waits for the one before
   CHECK(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "30"; },
                    15s, 50ms));

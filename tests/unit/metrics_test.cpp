@@ -12,6 +12,8 @@ using spawnq::test::PrometheusFormatError;
 TEST_CASE("metrics render as strict Prometheus text, and count what happened") {
   Metrics metrics("1.2.3");
   metrics.configure_queue("emails", 4);
+  metrics.configure_queue("bulk", 1);
+  metrics.set_paused("bulk", true);
   metrics.claimed("emails", 3, 2ms);
   metrics.finished("emails", JobStatus::done, 150ms);
   metrics.finished("emails", JobStatus::done, 3s);
@@ -28,6 +30,8 @@ TEST_CASE("metrics render as strict Prometheus text, and count what happened") {
   CHECK(samples.at("spawnq_jobs_finished_total{queue=\"emails\",outcome=\"dead\"}") == 0);
   CHECK(samples.at("spawnq_running_jobs{queue=\"emails\"}") == 1);
   CHECK(samples.at("spawnq_max_workers{queue=\"emails\"}") == 4);
+  CHECK(samples.at("spawnq_queue_paused{queue=\"emails\"}") == 0);
+  CHECK(samples.at("spawnq_queue_paused{queue=\"bulk\"}") == 1);
   CHECK(samples.at("spawnq_queue_depth{queue=\"emails\",status=\"pending\"}") == 7);
   CHECK(samples.at("spawnq_job_duration_seconds_bucket{queue=\"emails\",le=\"0.025\"}") == 1);
   CHECK(samples.at("spawnq_job_duration_seconds_bucket{queue=\"emails\",le=\"0.25\"}") == 2);
