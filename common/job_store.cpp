@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include "connection.hpp"
+#include "errors.hpp"
 #include "job_store_sql.hpp"
 
 namespace spawnq {
@@ -78,9 +80,18 @@ JobId JobStore::enqueue(const EnqueueRequest& request) {
 JobId JobStore::enqueue_in(pqxx::work& w, const EnqueueRequest& r) {
   std::optional<double> delay;
   if (r.delay) delay = seconds(*r.delay);
-  return w.exec_prepared1("enqueue", r.job_type, r.payload_json, r.queue, r.priority, r.run_at, delay,
-                          r.max_attempts, r.reference, r.job_group)[0]
-      .as<JobId>();
+  std::optional<std::string> after;
+  if (!r.after.empty()) after = id_array(r.after);
+  try {
+    return w.exec_prepared1("enqueue", r.job_type, r.payload_json, r.queue, r.priority, r.run_at, delay,
+                            r.max_attempts, r.reference, r.job_group, after)[0]
+        .as<JobId>();
+  } catch (const pqxx::foreign_key_violation& e) {
+    // Raised by spawnq.enqueue() for an `after` id that does not exist.
+    std::string message = first_line(e.what());
+    if (message.rfind("ERROR:", 0) == 0) message.erase(0, message.find_first_not_of(' ', 6));
+    throw UsageError(message);
+  }
 }
 
 TickResult JobStore::fire_tick(const ScheduledTick& tick) {

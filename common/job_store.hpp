@@ -35,6 +35,7 @@ struct EnqueueRequest {
   std::optional<int> max_attempts;
   std::optional<std::string> reference;
   std::optional<std::string> job_group;
+  std::vector<JobId> after;  // dependencies: the job waits until all are done
 };
 
 struct QueueStats {
@@ -109,7 +110,8 @@ class JobStore {
  public:
   explicit JobStore(pqxx::connection& conn);
 
-  // Returns the new job's id, or that of the live job holding the same reference.
+  // Returns the new job's id, or that of the live job holding the same
+  // reference. A dependency that does not exist is a UsageError.
   JobId enqueue(const EnqueueRequest& request);
 
   // Takes the tick and enqueues its job in one transaction; exactly one

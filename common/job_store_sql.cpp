@@ -12,7 +12,7 @@ const std::vector<Statement>& job_store_statements() {
       {"enqueue",
        "SELECT spawnq.enqueue(job_type => $1, payload => $2::jsonb, queue => $3, priority => $4,"
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
-       " max_attempts => $7, reference => $8, job_group => $9)"},
+       " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[])"},
       {"claim",
        // A claim is also a heartbeat, and claims nothing for a worker whose
        // row is gone (declared dead by another daemon): its jobs may be
@@ -23,6 +23,7 @@ const std::vector<Statement>& job_store_statements() {
        "  SELECT id FROM spawnq.jobs"
        "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
        "     AND EXISTS (SELECT 1 FROM me)"
+       "     AND blocked_by = 0"
        "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = $1)"
        "   ORDER BY priority DESC, available_at, id"
        "   LIMIT $2 FOR UPDATE SKIP LOCKED),"
@@ -125,7 +126,7 @@ const std::vector<Statement>& job_store_statements() {
       {"stats",
        "SELECT queue, status, count(*),"
        "       extract(epoch FROM now() - min(available_at) FILTER ("
-       "         WHERE status IN ('pending', 'retry_wait') AND available_at <= now()))::float8"
+       "         WHERE status IN ('pending', 'retry_wait') AND available_at <= now() AND blocked_by = 0))::float8"
        "  FROM spawnq.jobs WHERE ($1::text IS NULL OR queue = $1)"
        " GROUP BY queue, status ORDER BY queue"},
       {"show_job", "SELECT row_to_json(j)::text FROM spawnq.jobs j WHERE id = $1"},

@@ -34,6 +34,7 @@ class OutcomeWriter {
   DbExecutor& db_;
   std::vector<std::pair<AttemptRecord, Done>> waiting_;
   std::size_t in_flight_ = 0;
+  int retries_ = 0;  // of the batch in flight, after a transient error
 };
 
 }  // namespace spawnq

@@ -19,6 +19,7 @@ Command add_enqueue_command(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--max-attempts", flags->max_attempts, "Attempts before dead (default: queue's)");
   sub->add_option("--reference", flags->reference, "Unique among the queue's live jobs");
   sub->add_option("--group", flags->group, "Free-form label");
+  sub->add_option("--after", flags->after, "ID[,ID...]: run only once these jobs are done");
   sub->get_option("--delay")->excludes("--at");
   return {sub, [&ctx, flags] {
             const EnqueueRequest request =

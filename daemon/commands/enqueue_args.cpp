@@ -1,6 +1,7 @@
 #include "enqueue_args.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <chrono>
 #include <cstring>
@@ -54,6 +55,23 @@ std::string read_payload_argument(const std::string& value, std::istream& stdin_
   return value;
 }
 
+std::vector<JobId> parse_job_ids(const std::string& text, const char* flag) {
+  std::vector<JobId> ids;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    JobId id = 0;
+    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
+    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || id < 1) {
+      throw UsageError(std::string(flag) + ": '" + item + "' is not a job id (a positive integer)");
+    }
+    ids.push_back(id);
+    start = comma + 1;
+  }
+  return ids;
+}
+
 EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& payload_text) {
   if (flags.job_type.empty()) throw UsageError("JOB_TYPE: must not be empty");
   if (!valid_queue_name(flags.queue)) {
@@ -76,6 +94,7 @@ EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& 
   request.max_attempts = flags.max_attempts;
   request.reference = flags.reference;
   request.job_group = flags.group;
+  if (flags.after) request.after = parse_job_ids(*flags.after, "--after");
   if (flags.delay) {
     const auto delay = parse_duration(*flags.delay);
     if (!delay) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/job_store.hpp"
 
@@ -23,6 +24,7 @@ struct EnqueueFlags {
   std::optional<int> max_attempts;
   std::optional<std::string> reference;
   std::optional<std::string> group;
+  std::optional<std::string> after;  // "ID[,ID…]"
 };
 
 // The JSON text behind --payload: the value itself, a file's content
@@ -31,6 +33,9 @@ std::string read_payload_argument(const std::string& value, std::istream& stdin_
 
 // Validates everything; `payload_text` is what read_payload_argument returned.
 EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& payload_text);
+
+// "12,15,20" → {12, 15, 20}; each a positive integer, at least one.
+std::vector<JobId> parse_job_ids(const std::string& text, const char* flag);
 
 // A strict ISO 8601 timestamp ("2026-11-23T10:00:00Z", "2026-11-23 10:00",
 // "2026-11-23T10:00:00.5+02:00", "2026-11-23"); no zone means UTC. Returns it

@@ -303,3 +303,19 @@ schedules:
   CHECK(doc["schedules"][1]["last_run"].is_null());
   std::remove(path.c_str());
 }
+
+TEST_CASE("cli: enqueue --after makes the job wait, and an unknown id is exit 2 with nothing written") {
+  Cli cli;
+  const CliResult first = cli.run({"enqueue", "noop"});
+  REQUIRE(first.exit_code == 0);
+  const std::string a = first.out.substr(0, first.out.size() - 1);
+  const CliResult second = cli.run({"enqueue", "noop", "--after=" + a});
+  REQUIRE(second.exit_code == 0);
+  const std::string b = second.out.substr(0, second.out.size() - 1);
+  CHECK(cli.db.value("SELECT blocked_by || ' ' || depends_on::text FROM spawnq.jobs WHERE id = " + b) ==
+        "1 {" + a + "}");
+  check_one_line_error(cli.run({"enqueue", "noop", "--after=" + a + ",987654"}), 2,
+                       "dependency 987654 does not exist");
+  check_one_line_error(cli.run({"enqueue", "noop", "--after=x"}), 2, "--after: 'x' is not a job id");
+  CHECK(cli.jobs() == "2");
+}

@@ -280,3 +280,25 @@ TEST_CASE("daemon: work QUEUE serves that queue only, with its overrides") {
   CHECK(h.status(other) == "pending");
   CHECK(h.db.value("SELECT queues::text FROM spawnq.workers") == "{emails}");
 }
+
+TEST_CASE("daemon: a dependent runs only after its dependency, and is cancelled when it fails") {
+  Harness h;
+  DaemonProcess daemon(h.db.url(), test_config());
+  const JobId first = h.add("sleep", R"({"seconds": 1})");
+  EnqueueRequest after_first;
+  after_first.job_type = "noop";
+  after_first.after = {first};
+  const JobId second = h.store.enqueue(after_first);
+  REQUIRE(h.reaches(second, "done"));
+  CHECK(h.db.value("SELECT b.started_at >= a.finished_at FROM spawnq.jobs a, spawnq.jobs b WHERE a.id = " +
+                   std::to_string(first) + " AND b.id = " + std::to_string(second)) == "t");
+
+  const JobId failing = h.add("fail", R"({"message": "boom"})");
+  EnqueueRequest after_failing;
+  after_failing.job_type = "noop";
+  after_failing.after = {failing};
+  const JobId doomed = h.store.enqueue(after_failing);
+  REQUIRE(h.reaches(doomed, "cancelled"));
+  CHECK(h.field(doomed, "last_error") == "dependency " + std::to_string(failing) + " ended failed");
+  CHECK(h.field(doomed, "attempts") == "0");  // never ran
+}

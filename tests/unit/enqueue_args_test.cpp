@@ -90,3 +90,16 @@ TEST_CASE("the payload comes from the flag, a file, or stdin") {
   CHECK_THROWS_WITH(read_payload_argument("@/nonexistent/p.json", in),
                     Equals("--payload: cannot read /nonexistent/p.json: No such file or directory"));
 }
+
+TEST_CASE("enqueue --after takes a comma-separated list of job ids") {
+  EnqueueFlags flags = flags_for("report");
+  flags.after = "12,15,7";
+  CHECK(to_enqueue_request(flags, "{}").after == std::vector<JobId>{12, 15, 7});
+  for (const std::string bad : {"", "12,", "a", "0", "-3", "1,,2", "12 "}) {
+    INFO(bad);
+    flags.after = bad;
+    CHECK_THROWS_AS(to_enqueue_request(flags, "{}"), UsageError);
+  }
+  flags.after = "12,x";
+  CHECK_THROWS_WITH(to_enqueue_request(flags, "{}"), Equals("--after: 'x' is not a job id (a positive integer)"));
+}
