@@ -353,6 +353,16 @@ CancelResult JobStore::cancel(JobId id) {
                       status};
 }
 
+std::optional<std::int64_t> JobStore::sweep_expired(JobStatus status, std::chrono::milliseconds older_than,
+                                                    int batch_size) {
+  pqxx::work w(conn_);
+  if (!w.exec_prepared1("retention_lock")[0].as<bool>()) return std::nullopt;
+  const auto result =
+      w.exec_prepared("cleanup", to_text_array(std::vector<JobStatus>{status}), seconds(older_than), batch_size);
+  w.commit();
+  return static_cast<std::int64_t>(result.affected_rows());
+}
+
 std::int64_t JobStore::cleanup(std::chrono::milliseconds older_than,
                                const std::vector<JobStatus>& statuses, int batch_size) {
   const std::string status_array = to_text_array(statuses);

@@ -195,6 +195,12 @@ class JobStore {
 
   // Deletes jobs in `statuses` finished more than `older_than` ago, in batches
   // of `batch_size` rows per transaction so no lock is held for long.
+  // One batch of the retention sweep: deletes up to `batch_size` jobs of
+  // `status` finished before `older_than` ago, under a transaction-level
+  // advisory lock so that one daemon sweeps at a time. nullopt: another
+  // daemon holds the lock right now.
+  std::optional<std::int64_t> sweep_expired(JobStatus status, std::chrono::milliseconds older_than,
+                                            int batch_size);
   std::int64_t cleanup(std::chrono::milliseconds older_than, const std::vector<JobStatus>& statuses,
                        int batch_size = 5000);
 

@@ -205,6 +205,9 @@ const std::vector<Statement>& job_store_statements() {
        "UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now()"
        " WHERE id = $1 AND status IN ('pending', 'retry_wait') RETURNING id"},
       {"job_status", "SELECT status FROM spawnq.jobs WHERE id = $1"},
+      // One daemon at a time sweeps expired rows. The key is 0x737061776e72,
+      // one past the migration lock's ("spawnq" in ASCII).
+      {"retention_lock", "SELECT pg_try_advisory_xact_lock(126926508748402)"},
       {"cleanup",
        "WITH doomed AS ("
        "  SELECT id FROM spawnq.jobs"

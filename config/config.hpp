@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/cron.hpp"
+#include "common/job.hpp"
 #include "common/log.hpp"
 #include "duration.hpp"
 
@@ -73,6 +74,9 @@ struct Config {
   std::vector<QueueConfig> queues;  // never empty after loading
   std::map<std::string, HandlerConfig> handlers;
   std::vector<ScheduleConfig> schedules;  // in file order
+  // How long finished jobs are kept, by final status; a status not listed is
+  // kept until someone runs `spawnq cleanup`.
+  std::map<JobStatus, Duration> retention;
 
   const QueueConfig* find_queue(const std::string& name) const;
   // The queue's settings, or the global defaults for a queue not configured.

@@ -115,6 +115,13 @@ std::string to_yaml(const Config& config) {
     for (const auto& [name, handler] : config.handlers) emit_handler(out, handler);
     out << YAML::EndMap;
   }
+  if (!config.retention.empty()) {
+    out << YAML::Key << "retention" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& [status, age] : config.retention) {
+      out << YAML::Key << std::string(to_string(status)) << YAML::Value << format_duration(age);
+    }
+    out << YAML::EndMap;
+  }
   if (!config.schedules.empty()) {
     out << YAML::Key << "schedules" << YAML::Value << YAML::BeginMap;
     for (const ScheduleConfig& schedule : config.schedules) emit_schedule(out, schedule);

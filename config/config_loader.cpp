@@ -204,6 +204,11 @@ void read_globals(const Fields& f, Config& config, const std::filesystem::path& 
       config.http_listen = value;
     });
   });
+  with(f, "retention", [&](const YamlField& v) {
+    for (const auto& [status, age] : v.fields({"done", "failed", "dead", "cancelled"})) {
+      config.retention[*parse_job_status(status)] = age.as_duration(std::chrono::seconds(1));
+    }
+  });
   with(f, "show", [&](const YamlField& v) {
     const std::string mode = v.as_string();
     if (mode == "lines") config.show = ShowMode::lines;
@@ -249,7 +254,7 @@ Config parse_config(const std::string& text, const std::string& source,
     f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout", "sigterm_grace",
                     "stuck_job_timeout", "stuck_check_interval", "heartbeat_interval", "default_timeout",
                     "default_max_workers", "default_max_attempts", "backoff", "show", "log_level",
-                    "log_format", "log_file", "http", "queues", "handlers", "schedules"});
+                    "log_format", "log_file", "http", "queues", "handlers", "schedules", "retention"});
   }
   // Globals first: queues fall back to them whatever order the file uses.
   read_globals(f, config, base_dir);

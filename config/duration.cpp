@@ -14,7 +14,7 @@ struct Unit {
 };
 
 // "ms" before "m" and "s": the longest suffix must win.
-constexpr Unit kUnits[] = {{"ms", 1.0}, {"s", 1e3}, {"m", 60e3}, {"h", 3600e3}};
+constexpr Unit kUnits[] = {{"ms", 1.0}, {"s", 1e3}, {"m", 60e3}, {"h", 3600e3}, {"d", 86400e3}};
 
 }  // namespace
 
@@ -45,6 +45,7 @@ std::optional<Duration> parse_duration(std::string_view text) {
 std::string format_duration(Duration d) {
   const auto ms = d.count();
   if (ms == 0) return "0s";
+  if (ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
   if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
   if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
   if (ms % 1'000 == 0) return std::to_string(ms / 1'000) + "s";

@@ -56,6 +56,7 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       identity_(this_worker()),
       resolver_(loop_, db_, config_),
       scheduler_(loop_, db_, served_schedules(config_, queues)),
+      sweeper_(loop_, db_, config_.retention),
       notifier_(loop_),
       contact_timer_(loop_),
       count_timer_(loop_),
@@ -227,6 +228,7 @@ void SuperCoordinator::register_worker() {
         }
         resolver_.start(worker, identity_);
         scheduler_.start();
+        sweeper_.start();
         db_.post<std::vector<std::string>>([](JobStore& store) { return store.paused_queues(); },
                                            [this](std::vector<std::string> paused) { apply_paused(paused); },
                                            [](std::exception_ptr) {}, OnOutage::fail);
@@ -333,6 +335,7 @@ void SuperCoordinator::begin_drain() {
                format_duration(config_.shutdown_timeout), running());
   for (auto& coordinator : coordinators_) coordinator->drain();
   scheduler_.stop();
+  sweeper_.stop();
   shutdown_timer_.expires_after(config_.shutdown_timeout);
   shutdown_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec && !interrupted_) interrupt_children();

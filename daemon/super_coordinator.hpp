@@ -28,6 +28,7 @@
 #include "http_server.hpp"
 #include "metrics.hpp"
 #include "service_notifier.hpp"
+#include "retention_sweeper.hpp"
 #include "scheduler.hpp"
 #include "stuck_job_resolver.hpp"
 
@@ -74,6 +75,7 @@ class SuperCoordinator {
   WorkerIdentity identity_;
   StuckJobResolver resolver_;
   Scheduler scheduler_;
+  RetentionSweeper sweeper_;
   ServiceNotifier notifier_;
   std::optional<WorkerId> worker_;
   bool coordinators_started_ = false;
