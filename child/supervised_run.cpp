@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "command_handler.hpp"
+#include "job_limits.hpp"
 #include "process_io.hpp"
 #include "common/outcome.hpp"
 #include "result_channel.hpp"
@@ -48,6 +49,12 @@ int run_handler(const Handler& handler, const Envelope& envelope) {
     handler(job, context);
   } catch (const PermanentError& e) {
     return fail(e.what());
+  } catch (const std::bad_alloc&) {
+    if (envelope.limits.memory_bytes) {
+      return retry("out of memory: the job's memory limit (" + format_size(*envelope.limits.memory_bytes) +
+                   ") was reached");
+    }
+    return retry("out of memory");
   } catch (const RetryableError& e) {
     std::optional<double> after;
     if (e.retry_after()) after = static_cast<double>(e.retry_after()->count());
@@ -79,6 +86,12 @@ int run_supervised(std::int64_t job_id, const Registry& registry) {
   }
   if (!envelope.payload.is_object()) {
     return fail(std::string("malformed payload: must be a JSON object, got ") + envelope.payload.type_name());
+  }
+  if (std::string error = apply_limits(envelope.limits); !error.empty()) {
+    return fail("cannot apply the job's limits: " + error);
+  }
+  if (envelope.run_as) {
+    if (std::string error = drop_privileges(*envelope.run_as); !error.empty()) return fail(error);
   }
   if (envelope.command) {
     // Only returns if the exec failed; a deploy in progress may fix that, so retry.

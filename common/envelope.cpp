@@ -28,6 +28,15 @@ std::optional<std::string> optional_text(const json& object, const char* key) {
 
 }  // namespace
 
+std::string format_size(std::uint64_t bytes) {
+  const char* units = "KMGT";
+  for (int i = 3; i >= 0; --i) {
+    const std::uint64_t unit = std::uint64_t{1} << (10 * (i + 1));
+    if (bytes >= unit && bytes % unit == 0) return std::to_string(bytes / unit) + units[i];
+  }
+  return std::to_string(bytes);
+}
+
 std::string format_envelope(const Envelope& e, std::string_view payload_json) {
   json object = {{"id", e.id},         {"queue", e.queue},
                  {"job_type", e.job_type}, {"attempt", e.attempt},
@@ -36,6 +45,17 @@ std::string format_envelope(const Envelope& e, std::string_view payload_json) {
     object["command"] = {{"argv", e.command->argv},
                          {"env", e.command->env},
                          {"working_dir", e.command->working_dir}};
+  }
+  json limits = json::object();
+  if (e.limits.memory_bytes) limits["memory_bytes"] = *e.limits.memory_bytes;
+  if (e.limits.cpu_time_s) limits["cpu_time_s"] = *e.limits.cpu_time_s;
+  if (e.limits.open_files) limits["open_files"] = *e.limits.open_files;
+  if (e.limits.processes) limits["processes"] = *e.limits.processes;
+  if (e.limits.core_bytes) limits["core_bytes"] = *e.limits.core_bytes;
+  if (!limits.empty()) object["limits"] = limits;
+  if (e.run_as) {
+    object["run_as"] = {{"user", e.run_as->user}, {"uid", e.run_as->uid}, {"gid", e.run_as->gid},
+                        {"groups", e.run_as->groups}};
   }
   std::string text = object.dump();
   text.pop_back();  // the closing brace: the payload goes in before it
@@ -70,6 +90,19 @@ Envelope parse_envelope(std::string_view text) {
     if (command->contains("env")) spec.env = required<std::map<std::string, std::string>>(*command, "env");
     if (command->contains("working_dir")) spec.working_dir = required<std::string>(*command, "working_dir");
     e.command = std::move(spec);
+  }
+  if (const auto limits = object.find("limits"); limits != object.end()) {
+    if (!limits->is_object()) throw EnvelopeError("envelope: \"limits\" must be an object");
+    if (limits->contains("memory_bytes")) e.limits.memory_bytes = required<std::uint64_t>(*limits, "memory_bytes");
+    if (limits->contains("cpu_time_s")) e.limits.cpu_time_s = required<std::int64_t>(*limits, "cpu_time_s");
+    if (limits->contains("open_files")) e.limits.open_files = required<std::uint64_t>(*limits, "open_files");
+    if (limits->contains("processes")) e.limits.processes = required<std::uint64_t>(*limits, "processes");
+    if (limits->contains("core_bytes")) e.limits.core_bytes = required<std::uint64_t>(*limits, "core_bytes");
+  }
+  if (const auto run_as = object.find("run_as"); run_as != object.end()) {
+    if (!run_as->is_object()) throw EnvelopeError("envelope: \"run_as\" must be an object");
+    e.run_as = RunAs{required<std::string>(*run_as, "user"), required<unsigned>(*run_as, "uid"),
+                     required<unsigned>(*run_as, "gid"), required<std::vector<unsigned>>(*run_as, "groups")};
   }
   return e;
 }

@@ -24,6 +24,30 @@ struct CommandSpec {
   std::string working_dir;
 };
 
+// Resource limits a runner applies to itself (setrlimit) before the handler
+// runs; unset means inherited. Core dumps are off unless `core_bytes` is set.
+struct JobLimits {
+  std::optional<std::uint64_t> memory_bytes;  // RLIMIT_AS
+  std::optional<std::int64_t> cpu_time_s;     // RLIMIT_CPU (SIGXCPU, then SIGKILL a second later)
+  std::optional<std::uint64_t> open_files;    // RLIMIT_NOFILE
+  std::optional<std::uint64_t> processes;     // RLIMIT_NPROC (per user; root is exempt)
+  std::optional<std::uint64_t> core_bytes;    // RLIMIT_CORE; 0 when unset
+  bool operator==(const JobLimits&) const = default;
+};
+
+// "512M", "1G", "4096": a size in the largest exact unit (powers of 1024).
+std::string format_size(std::uint64_t bytes);
+
+// The identity a runner drops to (a daemon running as root only), resolved
+// from names by the daemon when it loads the config.
+struct RunAs {
+  std::string user;
+  unsigned uid = 0;
+  unsigned gid = 0;
+  std::vector<unsigned> groups;  // supplementary groups
+  bool operator==(const RunAs&) const = default;
+};
+
 struct Envelope {
   std::int64_t id = 0;
   std::string queue;
@@ -33,6 +57,8 @@ struct Envelope {
   int max_attempts = 1;
   double timeout_s = 0;
   std::optional<CommandSpec> command;
+  JobLimits limits;
+  std::optional<RunAs> run_as;
 };
 
 class EnvelopeError : public std::runtime_error {

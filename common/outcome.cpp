@@ -37,8 +37,12 @@ Decision retry(const AttemptFacts& facts, const std::vector<std::chrono::millise
 std::string describe_exit(const ExitStatus& exit) {
   if (!exit.signaled) return "exited with code " + std::to_string(exit.value);
   const char* abbrev = sigabbrev_np(exit.value);
-  return "killed by signal " + std::to_string(exit.value) +
-         (abbrev ? std::string(" (SIG") + abbrev + ")" : std::string());
+  std::string text = "killed by signal " + std::to_string(exit.value) +
+                     (abbrev ? std::string(" (SIG") + abbrev + ")" : std::string());
+  // The signals the kernel sends for a resource limit name it.
+  if (exit.value == SIGXCPU) text += ": the job's cpu_time limit was exceeded";
+  if (exit.value == SIGXFSZ) text += ": a file size limit was exceeded";
+  return text;
 }
 
 Decision decide_outcome(const AttemptFacts& facts,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/cron.hpp"
+#include "common/envelope.hpp"
 #include "common/job.hpp"
 #include "common/log.hpp"
 #include "duration.hpp"
@@ -24,16 +25,20 @@ struct QueueConfig {
   Duration timeout{};
   int max_attempts = 0;
   std::vector<Duration> backoff;
+  JobLimits limits;  // for every job of the queue; a handler's own win key by key
 };
 
-// A job type served by an external command. The command is resolved at load
-// time: argv[0] is an absolute path to an executable file.
+// Settings of a job type. With a command it is served by that external
+// program (resolved at load time: argv[0] is an absolute path to an
+// executable file); without one, by the runner's own handler of that name.
 struct HandlerConfig {
   std::string job_type;
   std::vector<std::string> argv;
   std::map<std::string, std::string> env;
   std::string working_dir;  // empty: the runner's own
   std::optional<Duration> timeout;
+  JobLimits limits;
+  std::optional<RunAs> run_as;  // user:/group:, resolved to ids at load
 };
 
 // A recurring job (issue 7): each tick of `cron` enqueues one job, once

@@ -1,5 +1,7 @@
 #include "config_emitter.hpp"
 
+#include <grp.h>
+
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
@@ -14,6 +16,19 @@ void emit_durations(YAML::Emitter& out, const std::vector<Duration>& durations) 
   out << YAML::EndSeq;
 }
 
+void emit_limits(YAML::Emitter& out, const JobLimits& limits) {
+  if (limits == JobLimits{}) return;
+  out << YAML::Key << "limits" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (limits.memory_bytes) out << YAML::Key << "memory" << YAML::Value << format_size(*limits.memory_bytes);
+  if (limits.cpu_time_s) {
+    out << YAML::Key << "cpu_time" << YAML::Value << format_duration(std::chrono::seconds(*limits.cpu_time_s));
+  }
+  if (limits.open_files) out << YAML::Key << "open_files" << YAML::Value << *limits.open_files;
+  if (limits.processes) out << YAML::Key << "processes" << YAML::Value << *limits.processes;
+  if (limits.core_bytes) out << YAML::Key << "core" << YAML::Value << format_size(*limits.core_bytes);
+  out << YAML::EndMap;
+}
+
 void emit_queue(YAML::Emitter& out, const QueueConfig& queue) {
   out << YAML::Key << queue.name << YAML::Value << YAML::Flow << YAML::BeginMap;
   out << YAML::Key << "max_workers" << YAML::Value << queue.max_workers;
@@ -21,18 +36,24 @@ void emit_queue(YAML::Emitter& out, const QueueConfig& queue) {
   out << YAML::Key << "max_attempts" << YAML::Value << queue.max_attempts;
   out << YAML::Key << "backoff" << YAML::Value;
   emit_durations(out, queue.backoff);
+  emit_limits(out, queue.limits);
   out << YAML::EndMap;
 }
 
 void emit_handler(YAML::Emitter& out, const HandlerConfig& handler) {
   out << YAML::Key << handler.job_type << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "command" << YAML::Value << YAML::Flow << handler.argv;
+  if (!handler.argv.empty()) out << YAML::Key << "command" << YAML::Value << YAML::Flow << handler.argv;
   if (!handler.env.empty()) out << YAML::Key << "env" << YAML::Value << YAML::Flow << handler.env;
   if (!handler.working_dir.empty()) {
     out << YAML::Key << "working_dir" << YAML::Value << handler.working_dir;
   }
   if (handler.timeout) {
     out << YAML::Key << "timeout" << YAML::Value << format_duration(*handler.timeout);
+  }
+  emit_limits(out, handler.limits);
+  if (handler.run_as) {
+    out << YAML::Key << "user" << YAML::Value << handler.run_as->user;
+    if (const struct group* gr = ::getgrgid(handler.run_as->gid)) out << YAML::Key << "group" << YAML::Value << gr->gr_name;
   }
   out << YAML::EndMap;
 }

@@ -8,6 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include <grp.h>
+#include <pwd.h>
+
 #include "command_resolver.hpp"
 #include "common/job.hpp"
 #include "yaml_field.hpp"
@@ -43,6 +46,50 @@ void check_queue_name(const YamlField& where, const std::string& name) {
   }
 }
 
+JobLimits read_limits(const YamlField& field, JobLimits limits) {
+  const Fields f = field.fields({"memory", "cpu_time", "open_files", "processes", "core"});
+  // Below these a runner could not even start.
+  with(f, "memory", [&](const YamlField& v) { limits.memory_bytes = v.as_size(std::uint64_t{16} << 20); });
+  with(f, "cpu_time", [&](const YamlField& v) {
+    limits.cpu_time_s = std::chrono::ceil<std::chrono::seconds>(v.as_duration(std::chrono::seconds(1))).count();
+  });
+  with(f, "open_files", [&](const YamlField& v) { limits.open_files = static_cast<std::uint64_t>(v.as_int(16)); });
+  with(f, "processes", [&](const YamlField& v) { limits.processes = static_cast<std::uint64_t>(v.as_int(1)); });
+  with(f, "core", [&](const YamlField& v) { limits.core_bytes = v.as_size(0); });
+  return limits;
+}
+
+// user: and group: of a handler, as ids; the supplementary groups are the user's.
+std::optional<RunAs> read_run_as(const Fields& f) {
+  const auto user = f.find("user");
+  const auto group = f.find("group");
+  if (user == f.end()) {
+    if (group != f.end()) group->second.fail("needs a user: as well");
+    return std::nullopt;
+  }
+  RunAs run_as;
+  run_as.user = user->second.as_string();
+  const passwd* pw = ::getpwnam(run_as.user.c_str());
+  if (!pw) user->second.fail("no such user '" + run_as.user + "'");
+  run_as.uid = pw->pw_uid;
+  run_as.gid = pw->pw_gid;
+  int count = 64;
+  std::vector<gid_t> groups(static_cast<std::size_t>(count));
+  if (::getgrouplist(run_as.user.c_str(), pw->pw_gid, groups.data(), &count) < 0) {
+    groups.resize(static_cast<std::size_t>(count));
+    ::getgrouplist(run_as.user.c_str(), pw->pw_gid, groups.data(), &count);
+  }
+  groups.resize(static_cast<std::size_t>(std::max(count, 0)));
+  run_as.groups.assign(groups.begin(), groups.end());
+  if (group != f.end()) {
+    const std::string name = group->second.as_string();
+    const struct group* gr = ::getgrnam(name.c_str());
+    if (!gr) group->second.fail("no such group '" + name + "'");
+    run_as.gid = gr->gr_gid;
+  }
+  return run_as;
+}
+
 std::vector<QueueConfig> read_queues(const YamlField& field, const Config& config) {
   std::vector<QueueConfig> queues;
   if (field.is_sequence()) {
@@ -59,7 +106,8 @@ std::vector<QueueConfig> read_queues(const YamlField& field, const Config& confi
       check_queue_name(body, name);
       QueueConfig queue = config.settings_for(name);
       if (!body.is_null()) {
-        const Fields f = body.fields({"max_workers", "timeout", "max_attempts", "backoff"});
+        const Fields f = body.fields({"max_workers", "timeout", "max_attempts", "backoff", "limits"});
+        with(f, "limits", [&](const YamlField& v) { queue.limits = read_limits(v, queue.limits); });
         with(f, "max_workers", [&](const YamlField& v) { queue.max_workers = v.as_int(1); });
         with(f, "timeout", [&](const YamlField& v) { queue.timeout = v.as_duration(kOneMs); });
         with(f, "max_attempts", [&](const YamlField& v) { queue.max_attempts = v.as_int(1); });
@@ -76,13 +124,18 @@ HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
                            const std::filesystem::path& base_dir) {
   HandlerConfig handler;
   handler.job_type = job_type;
-  const Fields f = body.fields({"command", "env", "working_dir", "timeout"});
-  const auto command = f.find("command");
-  if (command == f.end()) body.fail("needs a command: [program, arg, …]");
-  const std::vector<YamlField> argv = command->second.items();
-  if (argv.empty()) command->second.fail("must list the program and its arguments");
-  handler.argv.push_back(resolve_program(argv.front(), base_dir));
-  for (std::size_t i = 1; i < argv.size(); ++i) handler.argv.push_back(argv[i].as_string());
+  const Fields f = body.fields({"command", "env", "working_dir", "timeout", "limits", "user", "group"});
+  // Without a command the runner's own handler serves the type, with these settings.
+  if (const auto command = f.find("command"); command != f.end()) {
+    const std::vector<YamlField> argv = command->second.items();
+    if (argv.empty()) command->second.fail("must list the program and its arguments");
+    handler.argv.push_back(resolve_program(argv.front(), base_dir));
+    for (std::size_t i = 1; i < argv.size(); ++i) handler.argv.push_back(argv[i].as_string());
+  } else if (f.count("env") || f.count("working_dir")) {
+    (f.count("env") ? f.at("env") : f.at("working_dir")).fail("applies to a command: add command: [program, …]");
+  }
+  with(f, "limits", [&](const YamlField& v) { handler.limits = read_limits(v, {}); });
+  handler.run_as = read_run_as(f);
   with(f, "env", [&](const YamlField& v) { handler.env = v.as_string_map(); });
   with(f, "working_dir", [&](const YamlField& v) {
     std::filesystem::path dir(v.as_string());

@@ -60,6 +60,26 @@ Duration YamlField::as_duration(Duration min) const {
   return *value;
 }
 
+std::uint64_t YamlField::as_size(std::uint64_t min) const {
+  if (!is_plain_scalar(node_)) fail("must be a size like 512M, 2G or 1048576, got " + describe_type());
+  std::string text = node_.Scalar();
+  std::uint64_t scale = 1;
+  if (!text.empty()) {
+    const std::string units = "KMGT";
+    if (const auto unit = units.find(text.back()); unit != std::string::npos) {
+      scale = std::uint64_t{1} << (10 * (unit + 1));
+      text.pop_back();
+    }
+  }
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > UINT64_MAX / scale) {
+    fail("must be a size like 512M, 2G or 1048576, got " + describe_type());
+  }
+  if (value * scale < min) fail("must be at least " + std::to_string(min) + " bytes, got " + node_.Scalar());
+  return value * scale;
+}
+
 std::vector<std::string> YamlField::as_string_list() const {
   std::vector<std::string> values;
   for (const YamlField& item : items()) values.push_back(item.as_string());

@@ -4,6 +4,7 @@
 // Conversions are strict: a quoted "3" is not an integer, a map is not a list.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -39,6 +40,8 @@ class YamlField {
   std::string as_string() const;  // any scalar, quoted or not
   int as_int(int min) const;
   Duration as_duration(Duration min) const;
+  // Bytes: a whole number with an optional K, M, G or T (powers of 1024).
+  std::uint64_t as_size(std::uint64_t min) const;
   std::vector<std::string> as_string_list() const;
   std::vector<Duration> as_duration_list() const;  // non-empty
   std::map<std::string, std::string> as_string_map() const;

@@ -11,6 +11,16 @@ std::chrono::milliseconds job_timeout(const QueueConfig& queue, const Config& co
   return queue.timeout;
 }
 
+JobLimits merged_limits(const JobLimits& queue, const JobLimits& handler) {
+  JobLimits limits = queue;
+  if (handler.memory_bytes) limits.memory_bytes = handler.memory_bytes;
+  if (handler.cpu_time_s) limits.cpu_time_s = handler.cpu_time_s;
+  if (handler.open_files) limits.open_files = handler.open_files;
+  if (handler.processes) limits.processes = handler.processes;
+  if (handler.core_bytes) limits.core_bytes = handler.core_bytes;
+  return limits;
+}
+
 std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
   Envelope envelope;
   envelope.id = job.id;
@@ -19,8 +29,12 @@ std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, cons
   envelope.attempt = job.attempt;
   envelope.max_attempts = job.max_attempts;
   envelope.timeout_s = to_seconds(job_timeout(queue, config, job.job_type));
+  envelope.limits = queue.limits;
   if (const auto handler = config.handlers.find(job.job_type); handler != config.handlers.end()) {
-    envelope.command = CommandSpec{handler->second.argv, handler->second.env, handler->second.working_dir};
+    const HandlerConfig& h = handler->second;
+    if (!h.argv.empty()) envelope.command = CommandSpec{h.argv, h.env, h.working_dir};
+    envelope.limits = merged_limits(queue.limits, h.limits);
+    envelope.run_as = h.run_as;
   }
   return format_envelope(envelope, job.payload);
 }

@@ -15,6 +15,9 @@ namespace spawnq {
 std::chrono::milliseconds job_timeout(const QueueConfig& queue, const Config& config,
                                       const std::string& job_type);
 
+// The queue's limits with the handler's own put over them, key by key.
+JobLimits merged_limits(const JobLimits& queue, const JobLimits& handler);
+
 std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config);
 
 }  // namespace spawnq

@@ -11,6 +11,7 @@
 #include "common/connection.hpp"
 #include "common/errors.hpp"
 #include "common/log.hpp"
+#include "cgroup_probe.hpp"
 #include "spawnq/version.hpp"
 #include "worker_identity.hpp"
 
@@ -124,6 +125,14 @@ void SuperCoordinator::start() {
     queues += fmt::format("{}{}", queues.empty() ? "" : " ", coordinator->name());
   }
   spdlog::info("spawnq {} starting: pid={} queues=[{}] runner={}", kVersion, ::getpid(), queues, runner_);
+  // Job limits are setrlimit in the runner; per-job cgroups would add
+  // memory.max, pids.max and cgroup.kill. Say which this host could have.
+  if (const CgroupSupport cgroups = probe_cgroups(); cgroups.writable_v2) {
+    spdlog::info("cgroups: {} is a writable cgroup v2 subtree, but this version does not create per-job "
+                 "cgroups; job limits use setrlimit", cgroups.where);
+  } else {
+    spdlog::info("cgroups: per-job cgroups unavailable ({}); job limits use setrlimit", cgroups.why);
+  }
   db_.start();
   listener_->start();
   register_worker();

@@ -1,5 +1,7 @@
 #include "fault_harness.hpp"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +14,7 @@ namespace spawnq::test {
 FaultHarness::FaultHarness(std::string database_url) : url_(std::move(database_url)) {
   char pattern[] = "/tmp/spawnq-effects.XXXXXX";
   const int fd = ::mkstemp(pattern);
+  ::fchmod(fd, 0666);  // jobs that run as another user write to it too
   ::close(fd);
   effects_log_ = pattern;
 }

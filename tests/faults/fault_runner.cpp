@@ -4,12 +4,14 @@
 // tests can prove from the outside which jobs ran to completion, and how often.
 // Its payload can make it misbehave in the ways the suite needs.
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "spawnq/runner.hpp"
 
@@ -50,6 +52,23 @@ void effect(const spawnq::Job& job, spawnq::Context&) {
     (void)!::write(1, block.data(), block.size());
   }
   if (p.contains("flood_mb")) (void)!::write(1, "\nflood over\n", 12);
+  if (p.contains("allocate_mb")) {
+    // Touch every page, so the memory is really taken.
+    std::vector<char> block(static_cast<std::size_t>(p.value("allocate_mb", 0)) << 20, 'x');
+    append("allocated " + id + " " + std::to_string(block.size()));
+  }
+  if (p.value("spin", false)) {
+    volatile unsigned long spins = 0;
+    for (;;) spins = spins + 1;  // burns CPU until RLIMIT_CPU stops it
+  }
+  if (p.value("whoami", false)) {
+    rlimit files{};
+    ::getrlimit(RLIMIT_NOFILE, &files);
+    rlimit core{};
+    ::getrlimit(RLIMIT_CORE, &core);
+    append("whoami " + id + " uid=" + std::to_string(::getuid()) + " gid=" + std::to_string(::getgid()) +
+           " nofile=" + std::to_string(files.rlim_cur) + " core=" + std::to_string(core.rlim_cur));
+  }
   std::this_thread::sleep_for(std::chrono::duration<double>(p.value("seconds", 0.0)));
   append("end " + id);
 }

@@ -168,10 +168,11 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
               "backoff, show, log_level, log_format, log_file, http, queues, handlers, schedules, retention)");
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
-              "max_attempts, backoff)");
+              "max_attempts, backoff, limits)");
   check_error("database:\n  uri: x\n", "test.yaml:2: database.uri: unknown key (known keys: url)");
   check_error("handlers:\n  h:\n    command: [./handler.sh]\n    cmd: x\n",
-              "test.yaml:4: handlers.h.cmd: unknown key (known keys: command, env, working_dir, timeout)");
+              "test.yaml:4: handlers.h.cmd: unknown key (known keys: command, env, working_dir, timeout, limits, "
+              "user, group)");
 }
 
 TEST_CASE("wrong types are errors") {
@@ -235,7 +236,7 @@ TEST_CASE("handlers whose command is not an executable file are errors") {
   check_error(f, "handlers:\n  h: { command: [] }\n",
               "test.yaml:2: handlers.h.command: must list the program and its arguments");
   check_error(f, "handlers:\n  h: { env: {} }\n",
-              "test.yaml:2: handlers.h: needs a command: [program, arg, …]");
+              "test.yaml:2: handlers.h.env: applies to a command: add command: [program, …]");
   check_error(f, "handlers:\n  h: { command: [./handler.sh], working_dir: nowhere }\n",
               "test.yaml:2: handlers.h.working_dir: no such directory: " + (f.dir / "nowhere").string());
   check_error(f, "runner: ./data.txt\n", "test.yaml:1: runner: not executable: " + (f.dir / "data.txt").string());

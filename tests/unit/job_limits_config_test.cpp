@@ -1,0 +1,87 @@
+// limits:, user: and group: in the config, and how they reach the envelope.
+#include <catch2/catch.hpp>
+
+#include "common/envelope.hpp"
+#include "config/config_emitter.hpp"
+#include "config/config_loader.hpp"
+#include "config/yaml_field.hpp"
+#include "daemon/job_envelope.hpp"
+
+using namespace spawnq;
+using Catch::Matchers::Equals;
+
+namespace {
+
+Config parse(const std::string& yaml) { return parse_config(yaml, "l.yaml", "/tmp"); }
+
+}  // namespace
+
+TEST_CASE("limits: per queue and per handler, the handler's winning key by key") {
+  const Config c = parse(R"(
+queues:
+  imports: { limits: { memory: 512M, cpu_time: 10m, open_files: 1024, processes: 256 } }
+handlers:
+  resize: { limits: { memory: 1G, core: 64M }, user: nobody, group: nogroup }
+)");
+  const QueueConfig& q = c.queues.at(0);
+  CHECK(q.limits.memory_bytes == std::uint64_t{512} << 20);
+  CHECK(q.limits.cpu_time_s == 600);
+  CHECK(q.limits.open_files == 1024u);
+  CHECK(q.limits.processes == 256u);
+  const HandlerConfig& h = c.handlers.at("resize");
+  CHECK(h.argv.empty());  // the runner's own handler, with these settings
+  REQUIRE(h.run_as);
+  CHECK(h.run_as->user == "nobody");
+  CHECK(h.run_as->uid == 65534u);
+
+  ClaimedJob job;
+  job.id = 7;
+  job.queue = "imports";
+  job.job_type = "resize";
+  job.payload = "{}";
+  const Envelope e = parse_envelope(build_envelope(job, q, c));
+  CHECK(e.limits.memory_bytes == std::uint64_t{1} << 30);
+  CHECK(e.limits.cpu_time_s == 600);
+  CHECK(e.limits.core_bytes == std::uint64_t{64} << 20);
+  CHECK(e.run_as == h.run_as);
+  CHECK_FALSE(e.command);
+
+  job.job_type = "other";
+  const Envelope plain = parse_envelope(build_envelope(job, q, c));
+  CHECK(plain.limits == q.limits);
+  CHECK_FALSE(plain.run_as);
+
+  const Config again = parse(to_yaml(c));
+  CHECK(again.queues.at(0).limits == q.limits);
+  CHECK(again.handlers.at("resize").limits == h.limits);
+  CHECK(again.handlers.at("resize").run_as == h.run_as);
+}
+
+TEST_CASE("limits: bad values and unknown users fail with file, line and key") {
+  auto error = [](const std::string& yaml) {
+    try {
+      parse(yaml);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(error("queues:\n  a: { limits: { memory: lots } }\n") ==
+        "l.yaml:2: queues.a.limits.memory: must be a size like 512M, 2G or 1048576, got 'lots'");
+  CHECK(error("queues:\n  a: { limits: { memory: 1M } }\n") ==
+        "l.yaml:2: queues.a.limits.memory: must be at least 16777216 bytes, got 1M");
+  CHECK(error("queues:\n  a: { limits: { swap: 1G } }\n") ==
+        "l.yaml:2: queues.a.limits.swap: unknown key (known keys: memory, cpu_time, open_files, processes, core)");
+  CHECK(error("handlers:\n  x: { user: no-such-user-here }\n") ==
+        "l.yaml:2: handlers.x.user: no such user 'no-such-user-here'");
+  CHECK(error("handlers:\n  x: { group: nogroup }\n") == "l.yaml:2: handlers.x.group: needs a user: as well");
+  CHECK(error("handlers:\n  x: { env: { A: b } }\n") ==
+        "l.yaml:2: handlers.x.env: applies to a command: add command: [program, …]");
+}
+
+TEST_CASE("limits: sizes print in the largest exact unit") {
+  CHECK(format_size(std::uint64_t{512} << 20) == "512M");
+  CHECK(format_size(std::uint64_t{3} << 30) == "3G");
+  CHECK(format_size(1536) == "1536");
+  CHECK(format_size(0) == "0");
+}
