@@ -129,9 +129,32 @@ std::vector<ScheduleState> JobStore::schedule_states(const std::vector<std::stri
 }
 
 std::vector<ClaimedJob> JobStore::claim(const std::string& queue, int limit, WorkerId worker,
-                                        int default_max_attempts) {
+                                        int default_max_attempts, const ClaimLimits& limits) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("claim", queue, limit, worker, default_max_attempts);
+  pqxx::result rows;
+  if (limits.empty()) {
+    rows = w.exec_prepared("claim", queue, limit, worker, default_max_attempts);
+  } else {
+    // Locks first, in a statement of their own: the claim's snapshot must be
+    // taken after them, or it could miss what the daemon before us claimed.
+    std::set<std::string> keys;
+    nlohmann::json rules = {{"types", nlohmann::json::object()}};
+    for (const auto& [job_type, rule] : limits.types) {
+      keys.insert("type:" + job_type);
+      nlohmann::json& r = rules["types"][job_type];
+      if (rule.max_running) r["max"] = *rule.max_running;
+      if (rule.rate) {
+        r["rate"] = *rule.rate;
+        r["per_s"] = seconds(rule.per);
+      }
+    }
+    if (limits.global_max) {
+      keys.insert("queue:" + queue);
+      rules["global"] = *limits.global_max;
+    }
+    for (const std::string& key : keys) w.exec_prepared("limit_lock", key);
+    rows = w.exec_prepared("claim_limited", queue, limit, worker, default_max_attempts, rules.dump());
+  }
   w.commit();
   std::vector<ClaimedJob> jobs;
   jobs.reserve(rows.size());
@@ -289,6 +312,12 @@ bool JobStore::set_queue_paused(const std::string& queue, bool paused) {
   if (changed) w.exec_prepared("notify_pause", (paused ? "paused:" : "resumed:") + queue);
   w.commit();
   return changed;
+}
+
+void JobStore::wake_queue(const std::string& queue) {
+  pqxx::work w(conn_);
+  w.exec_prepared("wake_queue", queue);
+  w.commit();
 }
 
 std::vector<std::string> JobStore::paused_queues() {

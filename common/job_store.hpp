@@ -106,6 +106,20 @@ struct ScheduleState {
   std::optional<JobStatus> last_status;
 };
 
+// Limits a claim enforces across every daemon (issue 7): per job type, at
+// most `max_running` processing anywhere and `rate` starts per `per`; per
+// queue, at most `global_max` processing. Empty: a plain claim.
+struct TypeLimit {
+  std::optional<int> max_running;
+  std::optional<int> rate;
+  std::chrono::milliseconds per{0};
+};
+struct ClaimLimits {
+  std::map<std::string, TypeLimit> types;
+  std::optional<int> global_max;
+  bool empty() const { return types.empty() && !global_max; }
+};
+
 class JobStore {
  public:
   explicit JobStore(pqxx::connection& conn);
@@ -123,7 +137,7 @@ class JobStore {
   // priority DESC, available_at, id), counting the attempt and opening its
   // attempt row. A job without max_attempts gets `default_max_attempts`.
   std::vector<ClaimedJob> claim(const std::string& queue, int limit, WorkerId worker,
-                                int default_max_attempts);
+                                int default_max_attempts, const ClaimLimits& limits = {});
 
   // Writes how an attempt ended. False when the fence did not hold (the job
   // moved on meanwhile): nothing was written, and nothing should be retried.
@@ -167,6 +181,8 @@ class JobStore {
   // ("paused:Q" / "resumed:Q"). False when it already was in that state.
   bool set_queue_paused(const std::string& queue, bool paused);
   std::vector<std::string> paused_queues();
+  // NOTIFY the queue's channel: every daemon serving it claims again.
+  void wake_queue(const std::string& queue);
   std::optional<JobDetails> show(JobId id);
 
   // Returns processing jobs whose daemon has been silent for `silent_for`, is

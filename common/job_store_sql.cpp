@@ -5,6 +5,77 @@ namespace {
 
 constexpr const char* kLiveStatuses = "('pending', 'processing', 'retry_wait')";
 
+// A claim is also a heartbeat, and claims nothing for a worker whose row is
+// gone (declared dead by another daemon): its jobs may be running elsewhere,
+// and it must register anew first.
+const std::string kClaimHead =
+    "WITH me AS ("
+    "  UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $3 RETURNING id),";
+
+// Runnable rows of the queue, in claim order; served by jobs_claim_idx.
+const std::string kEligible =
+    "  SELECT id, job_type, priority, available_at FROM spawnq.jobs"
+    "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
+    "     AND blocked_by = 0"
+    "     AND EXISTS (SELECT 1 FROM me)"
+    "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = $1)";
+
+const std::string kPickPlain =
+    " picked AS (" + kEligible +
+    "   ORDER BY priority DESC, available_at, id"
+    "   LIMIT $2 FOR UPDATE SKIP LOCKED),";
+
+// $5: {"types": {TYPE: {"max": N, "rate": N, "per_s": S}}, "global": N}.
+// Room per limited type (running anywhere, and started within the rate
+// window) and in the queue; types without room are skipped, so other types
+// are not held up behind them.
+const std::string kPickLimited =
+    " rules AS ("
+    "  SELECT key AS job_type, (value->>'max')::int AS max_running, (value->>'rate')::int AS rate_limit,"
+    "         (value->>'per_s')::float8 AS per_s"
+    "    FROM jsonb_each($5::jsonb->'types')),"
+    " room AS ("
+    "  SELECT r.job_type, LEAST("
+    "           COALESCE(r.max_running - (SELECT count(*) FROM spawnq.jobs j"
+    "                                      WHERE j.status = 'processing' AND j.job_type = r.job_type), 2147483647),"
+    "           COALESCE(r.rate_limit - (SELECT count(*) FROM spawnq.jobs j"
+    "                                     WHERE j.job_type = r.job_type"
+    "                                       AND j.started_at > now() - make_interval(secs => r.per_s)), 2147483647)"
+    "         ) AS free"
+    "    FROM rules r),"
+    " queue_room AS ("
+    "  SELECT COALESCE(($5::jsonb->>'global')::int - (SELECT count(*) FROM spawnq.jobs j"
+    "                                                  WHERE j.queue = $1 AND j.status = 'processing'),"
+    "                  2147483647) AS free),"
+    " candidates AS (" + kEligible +
+    "     AND NOT EXISTS (SELECT 1 FROM room WHERE room.job_type = jobs.job_type AND room.free <= 0)"
+    "   ORDER BY priority DESC, available_at, id"
+    "   LIMIT $2 * 4 + 32 FOR UPDATE SKIP LOCKED),"
+    " ranked AS ("
+    "  SELECT c.*, row_number() OVER (PARTITION BY c.job_type ORDER BY c.priority DESC, c.available_at, c.id) AS nth"
+    "    FROM candidates c),"
+    " allowed AS ("
+    "  SELECT k.id, row_number() OVER (ORDER BY k.priority DESC, k.available_at, k.id) AS overall"
+    "    FROM ranked k LEFT JOIN room ON room.job_type = k.job_type"
+    "   WHERE room.free IS NULL OR k.nth <= room.free),"
+    " picked AS ("
+    "  SELECT id FROM allowed, queue_room WHERE allowed.overall <= queue_room.free"
+    "   ORDER BY allowed.overall LIMIT $2),";
+
+const std::string kClaimTail =
+    " claimed AS ("
+    "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
+    "         max_attempts = COALESCE(j.max_attempts, $4), worker_id = $3,"
+    "         started_at = now(), finished_at = NULL, progress = NULL"
+    "    FROM picked WHERE j.id = picked.id"
+    "  RETURNING j.*),"
+    " opened AS ("
+    "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id)"
+    "  SELECT id, attempts, $3 FROM claimed)"
+    " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
+    "        reference, job_group"
+    "   FROM claimed ORDER BY priority DESC, available_at, id";
+
 }  // namespace
 
 const std::vector<Statement>& job_store_statements() {
@@ -13,32 +84,12 @@ const std::vector<Statement>& job_store_statements() {
        "SELECT spawnq.enqueue(job_type => $1, payload => $2::jsonb, queue => $3, priority => $4,"
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
        " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[])"},
-      {"claim",
-       // A claim is also a heartbeat, and claims nothing for a worker whose
-       // row is gone (declared dead by another daemon): its jobs may be
-       // running elsewhere, and it must register anew first.
-       "WITH me AS ("
-       "  UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $3 RETURNING id),"
-       " picked AS ("
-       "  SELECT id FROM spawnq.jobs"
-       "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
-       "     AND EXISTS (SELECT 1 FROM me)"
-       "     AND blocked_by = 0"
-       "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = $1)"
-       "   ORDER BY priority DESC, available_at, id"
-       "   LIMIT $2 FOR UPDATE SKIP LOCKED),"
-       " claimed AS ("
-       "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
-       "         max_attempts = COALESCE(j.max_attempts, $4), worker_id = $3,"
-       "         started_at = now(), finished_at = NULL, progress = NULL"
-       "    FROM picked WHERE j.id = picked.id"
-       "  RETURNING j.*),"
-       " opened AS ("
-       "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id)"
-       "  SELECT id, attempts, $3 FROM claimed)"
-       " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
-       "        reference, job_group"
-       "   FROM claimed ORDER BY priority DESC, available_at, id"},
+      {"claim", kClaimHead + kPickPlain + kClaimTail},
+      {"claim_limited", kClaimHead + kPickLimited + kClaimTail},
+      // Claims of limited job types (and of a queue with global_max_workers)
+      // take these first, in key order, so that counting and claiming are
+      // one step across every daemon; released at commit.
+      {"limit_lock", "SELECT pg_advisory_xact_lock(hashtextextended('spawnq.limit:' || $1, 0))"},
       {"record",
        // Outcomes of many attempts in one statement, one JSON object each
        // (see JobStore::record_batch); returns the jobs whose fence held.
@@ -82,6 +133,7 @@ const std::vector<Statement>& job_store_statements() {
       {"resume_queue", "DELETE FROM spawnq.paused_queues WHERE queue = $1 RETURNING queue"},
       // Daemons LISTEN here to show the change and, on resume, to claim at once.
       {"notify_pause", "SELECT pg_notify('spawnq_pause', $1)"},
+      {"wake_queue", "SELECT pg_notify('spawnq:' || $1, '')"},
       {"paused_queues", "SELECT queue FROM spawnq.paused_queues ORDER BY queue"},
       {"register_worker",
        "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace)"

@@ -26,6 +26,7 @@ struct QueueConfig {
   int max_attempts = 0;
   std::vector<Duration> backoff;
   JobLimits limits;  // for every job of the queue; a handler's own win key by key
+  std::optional<int> global_max_workers;  // processing at once across every daemon
 };
 
 // Settings of a job type. With a command it is served by that external
@@ -39,6 +40,11 @@ struct HandlerConfig {
   std::optional<Duration> timeout;
   JobLimits limits;
   std::optional<RunAs> run_as;  // user:/group:, resolved to ids at load
+  // Enforced by the claim across every daemon: at most this many of the type
+  // processing at once, and at most `rate_limit` starts per `rate_per`.
+  std::optional<int> max_concurrency;
+  std::optional<int> rate_limit;
+  Duration rate_per{0};
 };
 
 // A recurring job (issue 7): each tick of `cron` enqueues one job, once

@@ -37,6 +37,7 @@ void emit_queue(YAML::Emitter& out, const QueueConfig& queue) {
   out << YAML::Key << "backoff" << YAML::Value;
   emit_durations(out, queue.backoff);
   emit_limits(out, queue.limits);
+  if (queue.global_max_workers) out << YAML::Key << "global_max_workers" << YAML::Value << *queue.global_max_workers;
   out << YAML::EndMap;
 }
 
@@ -51,6 +52,12 @@ void emit_handler(YAML::Emitter& out, const HandlerConfig& handler) {
     out << YAML::Key << "timeout" << YAML::Value << format_duration(*handler.timeout);
   }
   emit_limits(out, handler.limits);
+  if (handler.max_concurrency) out << YAML::Key << "max_concurrency" << YAML::Value << *handler.max_concurrency;
+  if (handler.rate_limit) {
+    out << YAML::Key << "rate" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "limit" << YAML::Value
+        << *handler.rate_limit << YAML::Key << "per" << YAML::Value << format_duration(handler.rate_per)
+        << YAML::EndMap;
+  }
   if (handler.run_as) {
     out << YAML::Key << "user" << YAML::Value << handler.run_as->user;
     if (const struct group* gr = ::getgrgid(handler.run_as->gid)) out << YAML::Key << "group" << YAML::Value << gr->gr_name;

@@ -106,7 +106,9 @@ std::vector<QueueConfig> read_queues(const YamlField& field, const Config& confi
       check_queue_name(body, name);
       QueueConfig queue = config.settings_for(name);
       if (!body.is_null()) {
-        const Fields f = body.fields({"max_workers", "timeout", "max_attempts", "backoff", "limits"});
+        const Fields f =
+            body.fields({"max_workers", "timeout", "max_attempts", "backoff", "limits", "global_max_workers"});
+        with(f, "global_max_workers", [&](const YamlField& v) { queue.global_max_workers = v.as_int(1); });
         with(f, "limits", [&](const YamlField& v) { queue.limits = read_limits(v, queue.limits); });
         with(f, "max_workers", [&](const YamlField& v) { queue.max_workers = v.as_int(1); });
         with(f, "timeout", [&](const YamlField& v) { queue.timeout = v.as_duration(kOneMs); });
@@ -124,7 +126,15 @@ HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
                            const std::filesystem::path& base_dir) {
   HandlerConfig handler;
   handler.job_type = job_type;
-  const Fields f = body.fields({"command", "env", "working_dir", "timeout", "limits", "user", "group"});
+  const Fields f = body.fields(
+      {"command", "env", "working_dir", "timeout", "limits", "user", "group", "max_concurrency", "rate"});
+  with(f, "max_concurrency", [&](const YamlField& v) { handler.max_concurrency = v.as_int(1); });
+  with(f, "rate", [&](const YamlField& v) {
+    const Fields rate = v.fields({"limit", "per"});
+    if (!rate.count("limit") || !rate.count("per")) v.fail("needs limit and per, e.g. { limit: 10, per: 1m }");
+    handler.rate_limit = rate.at("limit").as_int(1);
+    handler.rate_per = rate.at("per").as_duration(std::chrono::seconds(1));
+  });
   // Without a command the runner's own handler serves the type, with these settings.
   if (const auto command = f.find("command"); command != f.end()) {
     const std::vector<YamlField> argv = command->second.items();

@@ -22,7 +22,12 @@ std::string seconds_text(std::chrono::steady_clock::duration d) {
 
 QueueCoordinator::QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db, OutcomeWriter& outcomes,
                                    Settings settings)
-    : loop_(loop), db_(db), outcomes_(outcomes), settings_(std::move(settings)), poll_timer_(loop) {}
+    : loop_(loop),
+      db_(db),
+      outcomes_(outcomes),
+      settings_(std::move(settings)),
+      limits_(claim_limits(*settings_.config, settings_.queue)),
+      poll_timer_(loop) {}
 
 void QueueCoordinator::start(WorkerId worker) {
   worker_ = worker;
@@ -62,6 +67,7 @@ void QueueCoordinator::claim() {
     for (const auto& [id, run] : running_) known.push_back(id);
   }
   const bool reconcile = must_reconcile_;
+  const ClaimLimits limits = limits_;
   const auto asked_at = std::chrono::steady_clock::now();
   db_.post<std::vector<ClaimedJob>>(
       [=](JobStore& store) {
@@ -72,7 +78,7 @@ void QueueCoordinator::claim() {
             spdlog::warn("queue={} job={} released: claimed by a lost connection", queue, id);
           }
         }
-        return store.claim(queue, static_cast<int>(free), worker, max_attempts);
+        return store.claim(queue, static_cast<int>(free), worker, max_attempts, limits);
       },
       [this, free, asked_at](std::vector<ClaimedJob> jobs) {
         must_reconcile_ = false;
@@ -175,10 +181,15 @@ void QueueCoordinator::record(const ClaimedJob& job, WorkerId worker, const Deci
                   decision.error ? ": " + *decision.error : "");
   ++unwritten_;
   outcomes_.write(std::move(r), OutcomeWriter::Done{
-      [this, summary](bool applied) {
+      [this, summary, wake_others = frees_limited_room(limits_, job.job_type)](bool applied) {
         --unwritten_;
         if (applied) spdlog::info("{}", summary);
         else spdlog::warn("{} not recorded: the job moved on meanwhile (rescued or cancelled)", summary);
+        // Daemons holding back jobs for this limit may claim again now.
+        if (applied && wake_others) {
+          db_.post<bool>([queue = name()](JobStore& store) { store.wake_queue(queue); return true; },
+                         [](bool) {}, [](std::exception_ptr) {}, OnOutage::fail);
+        }
       },
       [this, summary](const std::string& error) {
         --unwritten_;

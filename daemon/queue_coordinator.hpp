@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "child_process.hpp"
+#include "claim_limits.hpp"
 #include "config/config.hpp"
 #include "db_executor.hpp"
 #include "metrics.hpp"
@@ -89,6 +90,7 @@ class QueueCoordinator {
   DbExecutor& db_;
   OutcomeWriter& outcomes_;
   const Settings settings_;
+  const ClaimLimits limits_;  // enforced by every claim, across daemons
   WorkerId worker_ = 0;
   std::map<JobId, Running> running_;
   bool started_ = false;

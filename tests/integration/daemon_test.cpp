@@ -302,3 +302,42 @@ TEST_CASE("daemon: a dependent runs only after its dependency, and is cancelled 
   CHECK(h.field(doomed, "last_error") == "dependency " + std::to_string(failing) + " ended failed");
   CHECK(h.field(doomed, "attempts") == "0");  // never ran
 }
+
+TEST_CASE("daemon: max_concurrency 1 never overlaps across two daemons, while other types still run") {
+  Harness h;
+  char pattern[] = "/tmp/spawnq-count.XXXXXX";
+  const std::string dir = ::mkdtemp(pattern);
+  const std::string handler = "  counted: { command: [\"" + fixture_handler("concurrency.sh") +
+                              "\"], env: { COUNT_DIR: '" + dir + "' }, max_concurrency: 1 }\n";
+  const std::string config = test_config(handler, "default: { max_workers: 3 }");
+  DaemonProcess one(h.db.url(), config);
+  DaemonProcess two(h.db.url(), config);
+  std::vector<JobId> counted;
+  for (int i = 0; i < 5; ++i) counted.push_back(h.add("counted"));
+  std::vector<JobId> others;
+  for (int i = 0; i < 5; ++i) others.push_back(h.add("sleep", R"({"seconds": 0.1})"));
+  for (JobId id : others) REQUIRE(h.reaches(id, "done", 5s));
+  // The others were not held up behind the counted ones, which take 5 × 0.4 s.
+  CHECK(h.status(counted.back()) != "done");
+  for (JobId id : counted) REQUIRE(h.reaches(id, "done", 15s));
+  std::ifstream observed(dir + "/observed");
+  int most = 0;
+  int count = 0;
+  for (int n; observed >> n; ++count) most = std::max(most, n);
+  CHECK(count == 5);
+  CHECK(most == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("daemon: a rate limit holds across two daemons") {
+  Harness h;
+  const std::string config = test_config("  limited: { rate: { limit: 3, per: 1h } }\n", "default: { max_workers: 4 }");
+  DaemonProcess one(h.db.url(), config);
+  DaemonProcess two(h.db.url(), config);
+  std::vector<JobId> ids;
+  for (int i = 0; i < 8; ++i) ids.push_back(h.add("limited"));
+  REQUIRE(wait_until([&] { return h.db.value("SELECT count(*) FROM spawnq.jobs WHERE status <> 'pending'") == "3"; },
+                     10s));
+  std::this_thread::sleep_for(1s);  // several polls of both daemons
+  CHECK(h.db.value("SELECT count(*) FROM spawnq.jobs WHERE started_at IS NOT NULL") == "3");
+}

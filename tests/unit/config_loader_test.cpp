@@ -168,11 +168,11 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
               "backoff, show, log_level, log_format, log_file, http, queues, handlers, schedules, retention)");
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
-              "max_attempts, backoff, limits)");
+              "max_attempts, backoff, limits, global_max_workers)");
   check_error("database:\n  uri: x\n", "test.yaml:2: database.uri: unknown key (known keys: url)");
   check_error("handlers:\n  h:\n    command: [./handler.sh]\n    cmd: x\n",
               "test.yaml:4: handlers.h.cmd: unknown key (known keys: command, env, working_dir, timeout, limits, "
-              "user, group)");
+              "user, group, max_concurrency, rate)");
 }
 
 TEST_CASE("wrong types are errors") {

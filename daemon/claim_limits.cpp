@@ -1,0 +1,24 @@
+#include "claim_limits.hpp"
+
+namespace spawnq {
+
+ClaimLimits claim_limits(const Config& config, const QueueConfig& queue) {
+  ClaimLimits limits;
+  for (const auto& [job_type, handler] : config.handlers) {
+    if (!handler.max_concurrency && !handler.rate_limit) continue;
+    TypeLimit& rule = limits.types[job_type];
+    rule.max_running = handler.max_concurrency;
+    rule.rate = handler.rate_limit;
+    rule.per = handler.rate_per;
+  }
+  limits.global_max = queue.global_max_workers;
+  return limits;
+}
+
+bool frees_limited_room(const ClaimLimits& limits, const std::string& job_type) {
+  if (limits.global_max) return true;
+  const auto rule = limits.types.find(job_type);
+  return rule != limits.types.end() && rule->second.max_running.has_value();
+}
+
+}  // namespace spawnq
