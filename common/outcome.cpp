@@ -15,12 +15,18 @@ std::string seconds_text(std::chrono::milliseconds d) {
   return std::to_string(static_cast<double>(ms) / 1000.0) + "s";
 }
 
+// The error, and what the job's cgroup says it ran into.
+std::string with_limit(const AttemptFacts& facts, std::string error) {
+  if (facts.limit_hit) error += " (" + *facts.limit_hit + ")";
+  return error;
+}
+
 Decision retry(const AttemptFacts& facts, const std::vector<std::chrono::milliseconds>& backoff,
                AttemptOutcome outcome, std::string error,
                std::optional<std::chrono::milliseconds> retry_after) {
   Decision d;
   d.outcome = outcome;
-  d.error = std::move(error);
+  d.error = with_limit(facts, std::move(error));
   if (facts.attempt >= facts.max_attempts) {
     d.next = JobStatus::dead;
     *d.error += " (attempt " + std::to_string(facts.attempt) + " of " +
@@ -68,7 +74,7 @@ Decision decide_outcome(const AttemptFacts& facts,
         return Decision{JobStatus::done, AttemptOutcome::success, {}, std::nullopt};
       case ResultLine::Kind::fail:
         return Decision{JobStatus::failed, AttemptOutcome::fail, {},
-                        r.error.value_or("failed (" + describe_exit(facts.exit) + ")")};
+                        with_limit(facts, r.error.value_or("failed (" + describe_exit(facts.exit) + ")"))};
       case ResultLine::Kind::retry: {
         std::optional<std::chrono::milliseconds> after;
         if (r.retry_after_s) {
@@ -83,7 +89,7 @@ Decision decide_outcome(const AttemptFacts& facts,
     return Decision{JobStatus::done, AttemptOutcome::success, {}, std::nullopt};
   }
   if (!facts.exit.signaled && facts.exit.value == kExitDataErr) {
-    return Decision{JobStatus::failed, AttemptOutcome::fail, {}, describe_exit(facts.exit)};
+    return Decision{JobStatus::failed, AttemptOutcome::fail, {}, with_limit(facts, describe_exit(facts.exit))};
   }
   return retry(facts, backoff, AttemptOutcome::retry, describe_exit(facts.exit), std::nullopt);
 }

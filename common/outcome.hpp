@@ -27,6 +27,9 @@ struct AttemptFacts {
   std::chrono::milliseconds timeout{0};
   int attempt = 1;
   int max_attempts = 1;
+  // A limit the job's cgroup saw it hit ("the job's memory limit (64M) was
+  // reached: …"), added to the error of an attempt that did not succeed.
+  std::optional<std::string> limit_hit = std::nullopt;
 };
 
 struct Decision {

@@ -19,6 +19,17 @@ namespace spawnq {
 
 enum class ShowMode { lines, tui };
 
+// Per-job cgroups (issue 7): `automatic` uses them where a writable cgroup v2
+// subtree is found and says in the log why not otherwise; `required` refuses
+// to start without them; `off` never creates them.
+enum class CgroupMode { automatic, off, required };
+
+struct CgroupSettings {
+  CgroupMode mode = CgroupMode::automatic;
+  // A cgroup v2 folder to create job cgroups under; none: the daemon's own.
+  std::optional<std::string> root;
+};
+
 struct QueueConfig {
   std::string name;
   int max_workers = 1;
@@ -88,6 +99,7 @@ struct Config {
   // How long finished jobs are kept, by final status; a status not listed is
   // kept until someone runs `spawnq cleanup`.
   std::map<JobStatus, Duration> retention;
+  CgroupSettings cgroups;
 
   const QueueConfig* find_queue(const std::string& name) const;
   // The queue's settings, or the global defaults for a queue not configured.

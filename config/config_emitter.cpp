@@ -135,6 +135,12 @@ std::string to_yaml(const Config& config) {
     out << YAML::Key << "http" << YAML::Value << YAML::BeginMap << YAML::Key << "listen" << YAML::Value
         << *config.http_listen << YAML::EndMap;
   }
+  out << YAML::Key << "cgroups" << YAML::Value << YAML::BeginMap << YAML::Key << "mode" << YAML::Value
+      << (config.cgroups.mode == CgroupMode::automatic ? "auto"
+          : config.cgroups.mode == CgroupMode::off     ? "off"
+                                                       : "required");
+  if (config.cgroups.root) out << YAML::Key << "root" << YAML::Value << *config.cgroups.root;
+  out << YAML::EndMap;
   out << YAML::Key << "queues" << YAML::Value << YAML::BeginMap;
   for (const QueueConfig& queue : config.queues) emit_queue(out, queue);
   out << YAML::EndMap;

@@ -272,6 +272,21 @@ void read_globals(const Fields& f, Config& config, const std::filesystem::path& 
       config.retention[*parse_job_status(status)] = age.as_duration(std::chrono::seconds(1));
     }
   });
+  with(f, "cgroups", [&](const YamlField& v) {
+    const Fields cgroups = v.fields({"mode", "root"});
+    with(cgroups, "mode", [&](const YamlField& m) {
+      const std::string mode = m.as_string();
+      if (mode == "auto") config.cgroups.mode = CgroupMode::automatic;
+      else if (mode == "off") config.cgroups.mode = CgroupMode::off;
+      else if (mode == "required") config.cgroups.mode = CgroupMode::required;
+      else m.fail("must be auto, off or required, got '" + mode + "'");
+    });
+    with(cgroups, "root", [&](const YamlField& r) {
+      const std::string root = r.as_string();
+      if (root.empty() || root.front() != '/') r.fail("must be an absolute path, got '" + root + "'");
+      config.cgroups.root = root;
+    });
+  });
   with(f, "show", [&](const YamlField& v) {
     const std::string mode = v.as_string();
     if (mode == "lines") config.show = ShowMode::lines;
@@ -317,7 +332,8 @@ Config parse_config(const std::string& text, const std::string& source,
     f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout", "sigterm_grace",
                     "stuck_job_timeout", "stuck_check_interval", "heartbeat_interval", "default_timeout",
                     "default_max_workers", "default_max_attempts", "backoff", "show", "log_level",
-                    "log_format", "log_file", "http", "queues", "handlers", "schedules", "retention"});
+                    "log_format", "log_file", "http", "queues", "handlers", "schedules", "retention",
+                    "cgroups"});
   }
   // Globals first: queues fall back to them whatever order the file uses.
   read_globals(f, config, base_dir);

@@ -13,6 +13,9 @@
 #include <system_error>
 #include <unordered_set>
 
+#include "cgroup_spawn.hpp"
+#include "job_cgroups.hpp"
+
 namespace spawnq {
 namespace {
 
@@ -72,7 +75,7 @@ int envelope_memfd(const std::string& envelope) {
   return above_three(fd);
 }
 
-pid_t spawn_runner(const ChildProcess::Options& options, const std::array<int, 4>& child_fds) {
+pid_t posix_spawn_runner(char* const argv[], char* const envp[], const std::array<int, 4>& child_fds) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   for (int target = 0; target < 4; ++target) {
@@ -91,6 +94,17 @@ pid_t spawn_runner(const ChildProcess::Options& options, const std::array<int, 4
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &all);
 
+  pid_t pid = -1;
+  const int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) fail((std::string("posix_spawn ") + argv[0]).c_str(), rc);
+  return pid;
+}
+
+// With a cgroup, the runner is born inside it (clone3), else posix_spawn;
+// either way: default signals, empty mask, its own group, fds 0-3, execve.
+pid_t spawn_runner(const ChildProcess::Options& options, const std::array<int, 4>& child_fds) {
   std::string job_flag = "--job-id=" + std::to_string(options.job_id);
   std::string supervised = "--supervised";
   std::string runner = options.runner;
@@ -99,13 +113,17 @@ pid_t spawn_runner(const ChildProcess::Options& options, const std::array<int, 4
   envp.reserve(options.environment.size() + 1);
   for (const std::string& entry : options.environment) envp.push_back(const_cast<char*>(entry.c_str()));
   envp.push_back(nullptr);
-
-  pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, runner.c_str(), &actions, &attr, argv, envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0) fail(("posix_spawn " + options.runner).c_str(), rc);
-  return pid;
+  if (options.cgroup.empty()) return posix_spawn_runner(argv, envp.data(), child_fds);
+  const int cgroup = ::open(options.cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (cgroup < 0) fail(("open " + options.cgroup).c_str());
+  try {
+    const pid_t pid = spawn_into_cgroup(runner.c_str(), argv, envp.data(), child_fds, cgroup);
+    ::close(cgroup);
+    return pid;
+  } catch (...) {
+    ::close(cgroup);
+    throw;
+  }
 }
 
 }  // namespace
@@ -149,6 +167,7 @@ void ChildProcess::spawn(const Options& options) {
   state_ = State::running;
   started_ = std::chrono::steady_clock::now();
   grace_ = options.sigterm_grace;
+  cgroup_ = options.cgroup;
 
   streams_.push_back(std::make_unique<Stream>(loop_, output.read, false));
   streams_.push_back(std::make_unique<Stream>(loop_, results.read, true));
@@ -231,11 +250,16 @@ void ChildProcess::signal_group(int signal) {
   // The runner leads its group, so its pid names the group. It is not reaped
   // yet whenever this is called, so the group id cannot have been reused.
   ::kill(-pid_, signal);
+  if (cgroup_.empty()) return;
+  if (signal == SIGKILL) kill_cgroup(cgroup_);
+  else signal_cgroup(cgroup_, pid_, signal);
 }
 
 void ChildProcess::reap() {
-  // Whatever the runner left in its group dies now, while the runner's zombie
-  // still pins the group id.
+  // Read before the kill below, which would not count as a limit hit anyway.
+  if (!cgroup_.empty()) exit_.cgroup_events = read_cgroup_events(cgroup_);
+  // Whatever the runner left in its group (and cgroup) dies now, while the
+  // runner's zombie still pins the group id.
   signal_group(SIGKILL);
   siginfo_t info{};
   while (::waitid(P_PIDFD, static_cast<id_t>(pidfd_.native_handle()), &info, WEXITED) != 0 &&

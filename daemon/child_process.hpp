@@ -2,7 +2,8 @@
 // it: its pid and pidfd, its process group, the pipe of stdout and stderr (one,
 // shared), the result channel (fd 3), its deadline, and the SIGTERM → SIGKILL ladder.
 // It reaps its own child (waitid on the pidfd) and kills the whole process
-// group as soon as the child exits, so grandchildren die with their job.
+// group as soon as the child exits, so grandchildren die with their job; with
+// a cgroup, every signal reaches the cgroup's members too (setsid escapers).
 // Orphans re-parented to the daemon (a child subreaper) are reaped by
 // reap_orphans(), called on SIGCHLD. Everything here runs on the event loop.
 //
@@ -25,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/outcome.hpp"
+#include "job_cgroup_events.hpp"
 
 namespace spawnq {
 
@@ -39,6 +41,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
     std::optional<ResultLine> result;  // the last result line on fd 3
     std::string output_tail;           // the last 8 KiB of stdout and stderr
     std::chrono::steady_clock::duration elapsed{};
+    JobCgroupEvents cgroup_events;     // what its cgroup recorded, if it had one
   };
 
   struct Callbacks {
@@ -55,6 +58,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
     std::vector<std::string> environment;
     std::chrono::milliseconds timeout{0};
     std::chrono::milliseconds sigterm_grace{0};
+    std::string cgroup;  // the job's cgroup, which the runner is started in; empty: none
   };
 
   static std::shared_ptr<ChildProcess> create(boost::asio::io_context& loop, Callbacks callbacks);
@@ -84,6 +88,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   Callbacks callbacks_;
   State state_ = State::idle;
   pid_t pid_ = -1;
+  std::string cgroup_;
   std::chrono::milliseconds grace_{0};
   std::chrono::steady_clock::time_point started_;
   boost::asio::posix::stream_descriptor pidfd_;

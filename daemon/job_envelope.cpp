@@ -21,6 +21,11 @@ JobLimits merged_limits(const JobLimits& queue, const JobLimits& handler) {
   return limits;
 }
 
+JobLimits job_limits(const QueueConfig& queue, const Config& config, const std::string& job_type) {
+  const auto handler = config.handlers.find(job_type);
+  return handler == config.handlers.end() ? queue.limits : merged_limits(queue.limits, handler->second.limits);
+}
+
 std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
   Envelope envelope;
   envelope.id = job.id;
@@ -29,11 +34,10 @@ std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, cons
   envelope.attempt = job.attempt;
   envelope.max_attempts = job.max_attempts;
   envelope.timeout_s = to_seconds(job_timeout(queue, config, job.job_type));
-  envelope.limits = queue.limits;
+  envelope.limits = job_limits(queue, config, job.job_type);
   if (const auto handler = config.handlers.find(job.job_type); handler != config.handlers.end()) {
     const HandlerConfig& h = handler->second;
     if (!h.argv.empty()) envelope.command = CommandSpec{h.argv, h.env, h.working_dir};
-    envelope.limits = merged_limits(queue.limits, h.limits);
     envelope.run_as = h.run_as;
   }
   return format_envelope(envelope, job.payload);

@@ -18,6 +18,9 @@ std::chrono::milliseconds job_timeout(const QueueConfig& queue, const Config& co
 // The queue's limits with the handler's own put over them, key by key.
 JobLimits merged_limits(const JobLimits& queue, const JobLimits& handler);
 
+// The limits a job of this type runs under in this queue.
+JobLimits job_limits(const QueueConfig& queue, const Config& config, const std::string& job_type);
+
 std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config);
 
 }  // namespace spawnq

@@ -113,28 +113,40 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
                  },
                  [this, id](const ChildProcess::Exit& exit) { on_exit(id, exit); }});
   const auto timeout = job_timeout(settings_.queue, *settings_.config, job.job_type);
+  std::string cgroup;
+  if (settings_.cgroups) {
+    try {
+      cgroup = settings_.cgroups->create(id, job.attempt,
+                                         job_limits(settings_.queue, *settings_.config, job.job_type));
+    } catch (const std::exception& e) {
+      return refuse_start(job, std::string("cannot create the job's cgroup: ") + e.what());
+    }
+  }
   ChildProcess::Options options{
       settings_.runner, id, build_envelope(job, settings_.queue, *settings_.config),
       job_environment(*settings_.base_environment, id, job.queue, job.job_type, job.attempt, ::getpid()),
-      timeout, settings_.config->sigterm_grace};
+      timeout, settings_.config->sigterm_grace, cgroup};
   try {
     child->spawn(options);
   } catch (const std::exception& e) {
-    spdlog::error("queue={} job={} attempt={} cannot start {}: {}", job.queue, id, job.attempt,
-                  settings_.runner, e.what());
-    AttemptFacts facts;
-    facts.result = ResultLine{ResultLine::Kind::retry, std::string("cannot start job-runner: ") + e.what(),
-                              std::nullopt};
-    facts.attempt = job.attempt;
-    facts.max_attempts = job.max_attempts;
-    record(job, worker_, decide_outcome(facts, settings_.queue.backoff), nullptr, std::nullopt);
-    return;
+    if (!cgroup.empty()) settings_.cgroups->release(cgroup);
+    return refuse_start(job, "cannot start job-runner: " + std::string(e.what()));
   }
   spdlog::info("queue={} job={} attempt={} started {} pid={} timeout={}", job.queue, id, job.attempt,
                job.job_type, child->pid(), format_duration(timeout));
-  running_.emplace(id, Running{job, worker_, false, std::move(child), nullptr, std::nullopt, std::nullopt,
-                               std::chrono::steady_clock::now()});
+  running_.emplace(id, Running{job, worker_, false, std::move(child), cgroup, nullptr, std::nullopt,
+                               std::nullopt, std::chrono::steady_clock::now()});
   settings_.metrics->set_running(name(), running_.size());
+}
+
+// The job never started: the attempt is retried like any other failure.
+void QueueCoordinator::refuse_start(const ClaimedJob& job, const std::string& why) {
+  spdlog::error("queue={} job={} attempt={} {}", job.queue, job.id, job.attempt, why);
+  AttemptFacts facts;
+  facts.result = ResultLine{ResultLine::Kind::retry, why, std::nullopt};
+  facts.attempt = job.attempt;
+  facts.max_attempts = job.max_attempts;
+  record(job, worker_, decide_outcome(facts, settings_.queue.backoff), nullptr, std::nullopt);
 }
 
 // 3. Reap: the child is gone; decide what it means.
@@ -148,9 +160,12 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   spdlog::info("queue={} job={} attempt={} {} in {}{}", job.queue, id, job.attempt,
                describe_exit(exit.status), seconds_text(exit.elapsed),
                exit.timed_out ? " (timed out)" : exit.interrupted ? " (interrupted)" : "");
+  if (!run.cgroup.empty()) settings_.cgroups->release(run.cgroup);
   AttemptFacts facts{exit.status, exit.result, exit.timed_out, exit.interrupted, run.cancelling,
                      job_timeout(settings_.queue, *settings_.config, job.job_type), job.attempt,
-                     job.max_attempts};
+                     job.max_attempts,
+                     describe_limit_hit(exit.cgroup_events,
+                                        job_limits(settings_.queue, *settings_.config, job.job_type))};
   const Decision decision = decide_outcome(facts, settings_.queue.backoff);
   settings_.metrics->finished(name(), decision.next, exit.elapsed);
   record(job, run.worker, decision, &exit, run.child->pid());

@@ -19,6 +19,7 @@
 #include "claim_limits.hpp"
 #include "config/config.hpp"
 #include "db_executor.hpp"
+#include "job_cgroups.hpp"
 #include "metrics.hpp"
 #include "outcome_writer.hpp"
 
@@ -32,6 +33,7 @@ class QueueCoordinator {
     std::string runner;                         // the job-runner to exec
     const std::vector<std::string>* base_environment = nullptr;  // SPAWNQ_*/PG* removed
     Metrics* metrics = nullptr;
+    JobCgroups* cgroups = nullptr;              // none: jobs run without cgroups
   };
 
   // A running job as /status and the dashboard show it.
@@ -70,6 +72,7 @@ class QueueCoordinator {
     WorkerId worker;  // the claim's: outcomes are fenced by it
     bool cancelling = false;
     std::shared_ptr<ChildProcess> child;
+    std::string cgroup;  // empty: none
     std::unique_ptr<boost::asio::steady_timer> progress_timer;
     std::optional<double> unsent_progress;
     std::optional<double> progress;  // the newest reported
@@ -79,6 +82,7 @@ class QueueCoordinator {
   void claim();
   void on_claimed(std::size_t asked, std::vector<ClaimedJob> jobs);
   void start_job(const ClaimedJob& job);
+  void refuse_start(const ClaimedJob& job, const std::string& why);
   void on_exit(JobId id, const ChildProcess::Exit& exit);
   void record(const ClaimedJob& job, WorkerId worker, const Decision& decision,
               const ChildProcess::Exit* exit, std::optional<int> pid);

@@ -11,7 +11,6 @@
 #include "common/connection.hpp"
 #include "common/errors.hpp"
 #include "common/log.hpp"
-#include "cgroup_probe.hpp"
 #include "spawnq/version.hpp"
 #include "worker_identity.hpp"
 
@@ -35,6 +34,25 @@ std::vector<ScheduleConfig> served_schedules(const Config& config, const std::ve
   return served;
 }
 
+// Per-job cgroups as `cgroups:` asks; none when off or unavailable, which
+// `required` refuses. Says in the log which it is.
+std::unique_ptr<JobCgroups> open_job_cgroups(boost::asio::io_context& loop, const CgroupSettings& settings) {
+  if (settings.mode == CgroupMode::off) {
+    spdlog::info("cgroups: off (cgroups.mode); job limits use setrlimit");
+    return nullptr;
+  }
+  std::string why;
+  auto cgroups = JobCgroups::open(loop, locate_cgroup_base(settings.root), why);
+  if (cgroups) {
+    spdlog::info("cgroups: {}", cgroups->describe());
+  } else if (settings.mode == CgroupMode::required) {
+    throw RuntimeFailure("cgroups: mode is required, but per-job cgroups are unavailable: " + why);
+  } else {
+    spdlog::info("cgroups: per-job cgroups unavailable ({}); job limits use setrlimit", why);
+  }
+  return cgroups;
+}
+
 // A daemon started with a closed stdin/stdout/stderr would hand those numbers
 // to its own pipes and sockets; keep 0-2 taken.
 void keep_standard_fds_open() {
@@ -51,6 +69,7 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
       metrics_(kVersion),
       runner_(std::move(runner)),
       base_environment_(job_base_environment(environ)),
+      cgroups_(open_job_cgroups(loop_, config_.cgroups)),
       signals_(loop_),
       db_(loop_, config_.database_url),
       outcomes_(db_),
@@ -68,7 +87,8 @@ SuperCoordinator::SuperCoordinator(Config config, std::vector<QueueConfig> queue
   for (QueueConfig& queue : queues) {
     names.push_back(queue.name);
     coordinators_.push_back(std::make_unique<QueueCoordinator>(
-        loop_, db_, outcomes_, QueueCoordinator::Settings{queue, &config_, runner_, &base_environment_, &metrics_}));
+        loop_, db_, outcomes_, QueueCoordinator::Settings{queue, &config_, runner_, &base_environment_, &metrics_,
+                                                           cgroups_.get()}));
     metrics_.configure_queue(queue.name, queue.max_workers);
   }
   listener_ = std::make_unique<NotificationListener>(
@@ -125,14 +145,6 @@ void SuperCoordinator::start() {
     queues += fmt::format("{}{}", queues.empty() ? "" : " ", coordinator->name());
   }
   spdlog::info("spawnq {} starting: pid={} queues=[{}] runner={}", kVersion, ::getpid(), queues, runner_);
-  // Job limits are setrlimit in the runner; per-job cgroups would add
-  // memory.max, pids.max and cgroup.kill. Say which this host could have.
-  if (const CgroupSupport cgroups = probe_cgroups(); cgroups.writable_v2) {
-    spdlog::info("cgroups: {} is a writable cgroup v2 subtree, but this version does not create per-job "
-                 "cgroups; job limits use setrlimit", cgroups.where);
-  } else {
-    spdlog::info("cgroups: per-job cgroups unavailable ({}); job limits use setrlimit", cgroups.why);
-  }
   db_.start();
   listener_->start();
   register_worker();

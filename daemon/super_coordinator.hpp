@@ -22,6 +22,7 @@
 #include "db_executor.hpp"
 #include "outcome_writer.hpp"
 #include "notification_listener.hpp"
+#include "job_cgroups.hpp"
 #include "queue_coordinator.hpp"
 #include "daemon_snapshot.hpp"
 #include "dashboard.hpp"
@@ -67,6 +68,7 @@ class SuperCoordinator {
   std::string runner_;
   std::vector<std::string> base_environment_;
   boost::asio::io_context loop_;
+  std::unique_ptr<JobCgroups> cgroups_;  // none: jobs run without cgroups
   boost::asio::signal_set signals_;
   DbExecutor db_;
   OutcomeWriter outcomes_;

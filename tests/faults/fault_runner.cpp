@@ -6,9 +6,11 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +44,26 @@ void effect(const spawnq::Job& job, spawnq::Context&) {
       ::_exit(127);
     }
     append("grandchild " + std::to_string(job.id) + " " + std::to_string(child));
+  }
+  if (p.value("escape", false)) {
+    // A new session and no parent: out of reach of the job's process group.
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::setsid();
+      if (::fork() != 0) ::_exit(0);
+      append("escaper " + std::to_string(job.id) + " " + std::to_string(::getpid()));
+      ::execl("/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+  }
+  if (p.value("show_cgroup", false)) {
+    std::ifstream self("/proc/self/cgroup");
+    std::string line;
+    while (std::getline(self, line)) {
+      if (line.rfind("0::", 0) == 0) append("cgroup " + std::to_string(job.id) + " " + line.substr(3));
+    }
   }
   if (p.value("close_fd3", false)) ::close(3);
   if (p.value("garbage", false)) {

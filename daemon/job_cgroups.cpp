@@ -1,0 +1,270 @@
+#include "job_cgroups.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "cgroup_spawn.hpp"
+
+namespace spawnq {
+namespace {
+
+constexpr std::string_view kDaemonPrefix = "spawnq-";
+constexpr std::chrono::milliseconds kFirstRemovalRetry{20};
+constexpr std::chrono::milliseconds kLastRemovalRetry{2000};
+// A cgroup still busy this long after cgroup.kill holds something unkillable
+// (a process in uninterruptible sleep); give up on it rather than spin.
+constexpr std::chrono::seconds kRemovalPatience{60};
+
+// 0, or the errno of the failed open or write.
+int write_file(const std::string& path, std::string_view text) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  const ssize_t n = ::write(fd, text.data(), text.size());
+  const int error = n < 0 ? errno : 0;
+  ::close(fd);
+  return error;
+}
+
+void write_or_throw(const std::string& path, std::string_view text) {
+  if (const int error = write_file(path, text); error != 0) {
+    throw std::system_error(error, std::generic_category(), "write " + path);
+  }
+}
+
+bool has_word(const std::string& text, std::string_view word) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find_first_of(" \n", start), text.size());
+    if (std::string_view(text).substr(start, end - start) == word) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+std::vector<std::string> subfolders(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) return names;
+  while (const dirent* entry = ::readdir(dir)) {
+    if (entry->d_type == DT_DIR && entry->d_name[0] != '.') names.emplace_back(entry->d_name);
+  }
+  ::closedir(dir);
+  return names;
+}
+
+std::vector<pid_t> members(const std::string& cgroup) {
+  std::vector<pid_t> pids;
+  const std::string text = read_kernel_file(cgroup + "/cgroup.procs");
+  for (const std::string_view line : split_kernel_text(text, '\n')) {
+    pids.push_back(static_cast<pid_t>(std::stol(std::string(line))));
+  }
+  return pids;
+}
+
+// rmdir succeeds once every member has exited (zombies do not count).
+bool remove_folder(const std::string& path) { return ::rmdir(path.c_str()) == 0 || errno == ENOENT; }
+
+// Kills a dead daemon's folder whole and removes it, its job folders first.
+// Returns how many processes it ended.
+std::size_t end_abandoned(const std::string& folder) {
+  std::size_t killed = 0;
+  const std::vector<std::string> children = subfolders(folder);
+  for (const std::string& child : children) killed += members(folder + "/" + child).size();
+  kill_cgroup(folder);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    bool all = true;
+    for (const std::string& child : children) all = remove_folder(folder + "/" + child) && all;
+    if (all && remove_folder(folder)) break;
+    if (std::chrono::steady_clock::now() > give_up) {
+      spdlog::warn("cgroups: {} is still busy after cgroup.kill; left in place", folder);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return killed;
+}
+
+// A daemon that died (kill -9, a crash) could not end what its jobs started;
+// whoever starts next under the same base does. A live pid is left alone,
+// whoever it now belongs to.
+void end_abandoned_daemons(const std::string& base) {
+  for (const std::string& name : subfolders(base)) {
+    if (name.rfind(kDaemonPrefix, 0) != 0) continue;
+    const std::string digits = name.substr(kDaemonPrefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    const std::size_t killed = end_abandoned(base + "/" + name);
+    spdlog::info("cgroups: removed {}/{} of daemon pid {}, which is gone; ended {} process(es) its jobs left",
+                 base, name, pid, killed);
+  }
+}
+
+}  // namespace
+
+void signal_cgroup(const std::string& cgroup, pid_t pgid, int signal) {
+  for (const pid_t pid : members(cgroup)) {
+    if (::getpgid(pid) != pgid) ::kill(pid, signal);
+  }
+}
+
+void kill_cgroup(const std::string& cgroup) { write_file(cgroup + "/cgroup.kill", "1"); }
+
+JobCgroupEvents read_cgroup_events(const std::string& cgroup) {
+  return JobCgroupEvents{keyed_count(read_kernel_file(cgroup + "/memory.events"), "oom_kill"),
+                         keyed_count(read_kernel_file(cgroup + "/pids.events"), "max")};
+}
+
+std::unique_ptr<JobCgroups> JobCgroups::open(boost::asio::io_context& loop, const CgroupLocation& where,
+                                             std::string& why) {
+  if (where.base.empty()) {
+    why = where.why;
+    return nullptr;
+  }
+  if (!can_spawn_into_cgroup(why)) return nullptr;
+  end_abandoned_daemons(where.base);
+  const std::string folder = where.base + "/" + std::string(kDaemonPrefix) + std::to_string(::getpid());
+  if (::mkdir(folder.c_str(), 0755) != 0) {
+    if (errno != EEXIST) {
+      why = "cannot create " + folder + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    kill_cgroup(folder);  // a dead daemon's with our pid: what it left dies now
+  }
+  // The kernel only offers cgroup.kill since Linux 5.14.
+  if (::access((folder + "/cgroup.kill").c_str(), W_OK) != 0) {
+    why = folder + "/cgroup.kill is missing (Linux 5.14 or newer is needed)";
+    ::rmdir(folder.c_str());
+    return nullptr;
+  }
+  std::unique_ptr<JobCgroups> cgroups(new JobCgroups(loop, folder));
+  cgroups->enable_controllers(where);
+  return cgroups;
+}
+
+JobCgroups::JobCgroups(boost::asio::io_context& loop, std::string folder)
+    : loop_(loop), folder_(std::move(folder)), removal_timer_(loop) {}
+
+JobCgroups::~JobCgroups() {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (const Pending& p : pending_) kill_cgroup(p.path);
+  while (!pending_.empty() && std::chrono::steady_clock::now() < give_up) {
+    std::erase_if(pending_, [](const Pending& p) { return remove_folder(p.path); });
+    if (!pending_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // A daemon that moved itself into folder_/supervisor cannot remove it; the
+  // next daemon to start under the same base will.
+  if (!moved_self_) ::rmdir(folder_.c_str());
+}
+
+// memory.max and pids.max need their controllers enabled down the tree, and
+// a non-root cgroup that enables them may hold no processes itself: a daemon
+// living in its delegated cgroup moves into a leaf of its own first.
+void JobCgroups::enable_controllers(const CgroupLocation& where) {
+  const std::string available = read_kernel_file(where.base + "/cgroup.controllers");
+  std::vector<std::string> missing;
+  for (const char* controller : {"memory", "pids"}) {
+    bool& enabled = std::string_view(controller) == "memory" ? memory_ : pids_;
+    if (!has_word(available, controller)) {
+      missing.push_back(std::string(controller) + " (not offered to " + where.base + ")");
+      continue;
+    }
+    const std::string control = where.base + "/cgroup.subtree_control";
+    const std::string request = std::string("+") + controller;
+    int error = has_word(read_kernel_file(control), controller) ? 0 : write_file(control, request);
+    if (error == EBUSY && where.holds_us && !where.is_root && !moved_self_) {
+      const std::string leaf = folder_ + "/supervisor";
+      if ((::mkdir(leaf.c_str(), 0755) == 0 || errno == EEXIST) &&
+          write_file(leaf + "/cgroup.procs", "0") == 0) {
+        moved_self_ = true;
+        spdlog::info("cgroups: moved the daemon into {} so that {} may enable controllers", leaf, where.base);
+        error = write_file(control, request);
+      }
+    }
+    if (error == 0) error = write_file(folder_ + "/cgroup.subtree_control", request);
+    if (error != 0) {
+      missing.push_back(std::string(controller) + " (cannot enable: " + std::strerror(error) + ")");
+      continue;
+    }
+    enabled = true;
+  }
+  for (const std::string& m : missing) controllers_note_ += (controllers_note_.empty() ? "" : ", ") + m;
+}
+
+std::string JobCgroups::describe() const {
+  std::string enforced = "cgroup.kill";
+  if (memory_) enforced += ", memory.max";
+  if (pids_) enforced += ", pids.max";
+  std::string text = "per-job cgroups under " + folder_ + " (" + enforced + ")";
+  if (!controllers_note_.empty()) {
+    text += "; controllers unavailable: " + controllers_note_ + ", so memory and processes limits use setrlimit only";
+  }
+  return text;
+}
+
+std::string JobCgroups::create(JobId job, int attempt, const JobLimits& limits) {
+  const std::string path = folder_ + "/job-" + std::to_string(job) + "-" + std::to_string(attempt);
+  if (::mkdir(path.c_str(), 0755) != 0) {
+    if (errno != EEXIST) throw std::system_error(errno, std::generic_category(), "mkdir " + path);
+    kill_cgroup(path);  // left by an earlier run of this attempt: nothing of it may live on
+  }
+  try {
+    if (memory_) {
+      write_or_throw(path + "/memory.max", limits.memory_bytes ? std::to_string(*limits.memory_bytes) : "max");
+      // An out-of-memory kill takes the whole job, not one arbitrary process of it.
+      write_or_throw(path + "/memory.oom.group", "1");
+    }
+    if (pids_) write_or_throw(path + "/pids.max", limits.processes ? std::to_string(*limits.processes) : "max");
+  } catch (...) {
+    ::rmdir(path.c_str());
+    throw;
+  }
+  return path;
+}
+
+void JobCgroups::release(const std::string& cgroup) {
+  if (remove_folder(cgroup)) return;
+  kill_cgroup(cgroup);  // something escaped the kill of the runner's end, or came after it
+  pending_.push_back(Pending{cgroup, std::chrono::steady_clock::now()});
+  if (removal_delay_.count() == 0) {
+    removal_delay_ = kFirstRemovalRetry;
+    removal_timer_.expires_after(removal_delay_);
+    removal_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) retry_removals();
+    });
+  }
+}
+
+void JobCgroups::retry_removals() {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(pending_, [now](const Pending& p) {
+    if (remove_folder(p.path)) return true;
+    if (now - p.since < kRemovalPatience) return false;
+    spdlog::warn("cgroups: {} is still busy {}s after cgroup.kill; left in place", p.path,
+                 kRemovalPatience.count());
+    return true;
+  });
+  if (pending_.empty()) {
+    removal_delay_ = std::chrono::milliseconds(0);
+    return;
+  }
+  removal_delay_ = std::min(removal_delay_ * 2, kLastRemovalRetry);
+  removal_timer_.expires_after(removal_delay_);
+  removal_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) retry_removals();
+  });
+}
+
+}  // namespace spawnq
