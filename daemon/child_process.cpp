@@ -113,17 +113,8 @@ pid_t spawn_runner(const ChildProcess::Options& options, const std::array<int, 4
   envp.reserve(options.environment.size() + 1);
   for (const std::string& entry : options.environment) envp.push_back(const_cast<char*>(entry.c_str()));
   envp.push_back(nullptr);
-  if (options.cgroup.empty()) return posix_spawn_runner(argv, envp.data(), child_fds);
-  const int cgroup = ::open(options.cgroup.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (cgroup < 0) fail(("open " + options.cgroup).c_str());
-  try {
-    const pid_t pid = spawn_into_cgroup(runner.c_str(), argv, envp.data(), child_fds, cgroup);
-    ::close(cgroup);
-    return pid;
-  } catch (...) {
-    ::close(cgroup);
-    throw;
-  }
+  if (options.cgroup.path.empty()) return posix_spawn_runner(argv, envp.data(), child_fds);
+  return spawn_into_cgroup(runner.c_str(), argv, envp.data(), child_fds, options.cgroup.folder_fd);
 }
 
 }  // namespace
@@ -250,20 +241,29 @@ void ChildProcess::signal_group(int signal) {
   // The runner leads its group, so its pid names the group. It is not reaped
   // yet whenever this is called, so the group id cannot have been reused.
   ::kill(-pid_, signal);
-  if (cgroup_.empty()) return;
-  if (signal == SIGKILL) kill_cgroup(cgroup_);
-  else signal_cgroup(cgroup_, pid_, signal);
+  if (cgroup_.path.empty()) return;
+  if (signal == SIGKILL) {
+    kill_cgroup(cgroup_.path);
+    exit_.cgroup_killed = true;
+  } else {
+    signal_cgroup(cgroup_.path, pid_, signal);
+  }
 }
 
 void ChildProcess::reap() {
-  // Read before the kill below, which would not count as a limit hit anyway.
-  if (!cgroup_.empty()) exit_.cgroup_events = read_cgroup_events(cgroup_);
-  // Whatever the runner left in its group (and cgroup) dies now, while the
-  // runner's zombie still pins the group id.
-  signal_group(SIGKILL);
+  if (cgroup_.counts_limits) exit_.cgroup_events = read_cgroup_events(cgroup_.path);
+  // Whatever the runner left in its group dies now, while the runner's
+  // zombie still pins the group id…
+  ::kill(-pid_, SIGKILL);
   siginfo_t info{};
   while (::waitid(P_PIDFD, static_cast<id_t>(pidfd_.native_handle()), &info, WEXITED) != 0 &&
          errno == EINTR) {
+  }
+  // …and whatever else is left in its cgroup (escapers of the group) too.
+  // Only then: a slot that saw cgroup.kill cannot be reused.
+  if (!cgroup_.path.empty() && cgroup_populated(cgroup_)) {
+    kill_cgroup(cgroup_.path);
+    exit_.cgroup_killed = true;
   }
   direct_children().erase(pid_);
   exit_.status = info.si_code == CLD_EXITED ? ExitStatus{false, info.si_status}

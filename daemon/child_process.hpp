@@ -26,7 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/outcome.hpp"
-#include "job_cgroup_events.hpp"
+#include "job_cgroups.hpp"
 
 namespace spawnq {
 
@@ -42,6 +42,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
     std::string output_tail;           // the last 8 KiB of stdout and stderr
     std::chrono::steady_clock::duration elapsed{};
     JobCgroupEvents cgroup_events;     // what its cgroup recorded, if it had one
+    bool cgroup_killed = false;        // cgroup.kill was written to it
   };
 
   struct Callbacks {
@@ -58,7 +59,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
     std::vector<std::string> environment;
     std::chrono::milliseconds timeout{0};
     std::chrono::milliseconds sigterm_grace{0};
-    std::string cgroup;  // the job's cgroup, which the runner is started in; empty: none
+    JobCgroups::Slot cgroup;  // the job's cgroup, which the runner is born in; path empty: none
   };
 
   static std::shared_ptr<ChildProcess> create(boost::asio::io_context& loop, Callbacks callbacks);
@@ -88,7 +89,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   Callbacks callbacks_;
   State state_ = State::idle;
   pid_t pid_ = -1;
-  std::string cgroup_;
+  JobCgroups::Slot cgroup_;
   std::chrono::milliseconds grace_{0};
   std::chrono::steady_clock::time_point started_;
   boost::asio::posix::stream_descriptor pidfd_;

@@ -20,11 +20,11 @@ namespace spawnq {
 namespace {
 
 constexpr std::string_view kDaemonPrefix = "spawnq-";
-constexpr std::chrono::milliseconds kFirstRemovalRetry{20};
-constexpr std::chrono::milliseconds kLastRemovalRetry{2000};
+constexpr std::chrono::milliseconds kFirstDrainCheck{20};
+constexpr std::chrono::milliseconds kLastDrainCheck{2000};
 // A cgroup still busy this long after cgroup.kill holds something unkillable
-// (a process in uninterruptible sleep); give up on it rather than spin.
-constexpr std::chrono::seconds kRemovalPatience{60};
+// (a process in uninterruptible sleep); it is left in place.
+constexpr std::chrono::seconds kDrainPatience{60};
 
 // 0, or the errno of the failed open or write.
 int write_file(const std::string& path, std::string_view text) {
@@ -75,6 +75,8 @@ std::vector<pid_t> members(const std::string& cgroup) {
 // rmdir succeeds once every member has exited (zombies do not count).
 bool remove_folder(const std::string& path) { return ::rmdir(path.c_str()) == 0 || errno == ENOENT; }
 
+
+
 // Kills a dead daemon's folder whole and removes it, its job folders first.
 // Returns how many processes it ended.
 std::size_t end_abandoned(const std::string& folder) {
@@ -120,11 +122,23 @@ void signal_cgroup(const std::string& cgroup, pid_t pgid, int signal) {
   }
 }
 
+bool cgroup_populated(const JobCgroups::Slot& slot) {
+  char text[256];
+  const ssize_t n = ::pread(slot.events_fd, text, sizeof text - 1, 0);
+  // Unreadable: take it as busy, so it is emptied and removed, not reused.
+  return n <= 0 || keyed_count(std::string_view(text, static_cast<std::size_t>(n)), "populated") != 0;
+}
+
 void kill_cgroup(const std::string& cgroup) { write_file(cgroup + "/cgroup.kill", "1"); }
 
 JobCgroupEvents read_cgroup_events(const std::string& cgroup) {
   return JobCgroupEvents{keyed_count(read_kernel_file(cgroup + "/memory.events"), "oom_kill"),
                          keyed_count(read_kernel_file(cgroup + "/pids.events"), "max")};
+}
+
+JobCgroupEvents operator-(const JobCgroupEvents& after, const JobCgroupEvents& before) {
+  return JobCgroupEvents{after.oom_kills - std::min(after.oom_kills, before.oom_kills),
+                         after.pids_refused - std::min(after.pids_refused, before.pids_refused)};
 }
 
 std::unique_ptr<JobCgroups> JobCgroups::open(boost::asio::io_context& loop, const CgroupLocation& where,
@@ -155,14 +169,21 @@ std::unique_ptr<JobCgroups> JobCgroups::open(boost::asio::io_context& loop, cons
 }
 
 JobCgroups::JobCgroups(boost::asio::io_context& loop, std::string folder)
-    : loop_(loop), folder_(std::move(folder)), removal_timer_(loop) {}
+    : loop_(loop), folder_(std::move(folder)), drain_timer_(loop) {}
 
 JobCgroups::~JobCgroups() {
+  std::vector<std::string> slots;
+  for (const Slot& slot : free_) {
+    ::close(slot.folder_fd);
+    ::close(slot.events_fd);
+    slots.push_back(slot.path);
+  }
+  for (const Draining& d : draining_) slots.push_back(d.path);
+  for (const std::string& slot : slots) kill_cgroup(slot);
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  for (const Pending& p : pending_) kill_cgroup(p.path);
-  while (!pending_.empty() && std::chrono::steady_clock::now() < give_up) {
-    std::erase_if(pending_, [](const Pending& p) { return remove_folder(p.path); });
-    if (!pending_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (!slots.empty() && std::chrono::steady_clock::now() < give_up) {
+    std::erase_if(slots, [](const std::string& slot) { return remove_folder(slot); });
+    if (!slots.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   // A daemon that moved itself into folder_/supervisor cannot remove it; the
   // next daemon to start under the same base will.
@@ -214,56 +235,85 @@ std::string JobCgroups::describe() const {
   return text;
 }
 
-std::string JobCgroups::create(JobId job, int attempt, const JobLimits& limits) {
-  const std::string path = folder_ + "/job-" + std::to_string(job) + "-" + std::to_string(attempt);
-  if (::mkdir(path.c_str(), 0755) != 0) {
-    if (errno != EEXIST) throw std::system_error(errno, std::generic_category(), "mkdir " + path);
-    kill_cgroup(path);  // left by an earlier run of this attempt: nothing of it may live on
+JobCgroups::Slot JobCgroups::acquire(const JobLimits& limits) {
+  Slot slot;
+  if (!free_.empty()) {
+    slot = std::move(free_.back());
+    free_.pop_back();
+  } else {
+    slot.path = folder_ + "/slot-" + std::to_string(++slots_);
+    slot.counts_limits = memory_ || pids_;
+    if (::mkdir(slot.path.c_str(), 0755) != 0) {
+      throw std::system_error(errno, std::generic_category(), "mkdir " + slot.path);
+    }
+    slot.folder_fd = ::open(slot.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    slot.events_fd = ::open((slot.path + "/cgroup.events").c_str(), O_RDONLY | O_CLOEXEC);
+    try {
+      if (slot.folder_fd < 0 || slot.events_fd < 0) {
+        throw std::system_error(errno, std::generic_category(), "open " + slot.path);
+      }
+      // An out-of-memory kill takes the whole job, not one arbitrary process of it.
+      if (memory_) write_or_throw(slot.path + "/memory.oom.group", "1");
+    } catch (...) {
+      release(slot, true);
+      throw;
+    }
   }
   try {
     if (memory_) {
-      write_or_throw(path + "/memory.max", limits.memory_bytes ? std::to_string(*limits.memory_bytes) : "max");
-      // An out-of-memory kill takes the whole job, not one arbitrary process of it.
-      write_or_throw(path + "/memory.oom.group", "1");
+      write_or_throw(slot.path + "/memory.max", limits.memory_bytes ? std::to_string(*limits.memory_bytes) : "max");
     }
-    if (pids_) write_or_throw(path + "/pids.max", limits.processes ? std::to_string(*limits.processes) : "max");
+    if (pids_) {
+      write_or_throw(slot.path + "/pids.max", limits.processes ? std::to_string(*limits.processes) : "max");
+    }
   } catch (...) {
-    ::rmdir(path.c_str());
+    free_.push_back(slot);
     throw;
   }
-  return path;
+  if (slot.counts_limits) slot.before = read_cgroup_events(slot.path);
+  return slot;
 }
 
-void JobCgroups::release(const std::string& cgroup) {
-  if (remove_folder(cgroup)) return;
-  kill_cgroup(cgroup);  // something escaped the kill of the runner's end, or came after it
-  pending_.push_back(Pending{cgroup, std::chrono::steady_clock::now()});
-  if (removal_delay_.count() == 0) {
-    removal_delay_ = kFirstRemovalRetry;
-    removal_timer_.expires_after(removal_delay_);
-    removal_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec) retry_removals();
+// A slot that has seen cgroup.kill is never handed out again: on this kernel
+// (6.18) a process cloned into a cgroup whose kill count moved since the
+// parent's was taken is killed at birth. So it is removed, and a fresh slot
+// made when needed; jobs that leave nothing behind keep their slot clean.
+void JobCgroups::release(const Slot& slot, bool killed) {
+  // Not killed: its runner's end found it empty (ChildProcess::reap).
+  if (!killed) {
+    free_.push_back(slot);
+    return;
+  }
+  if (slot.folder_fd >= 0) ::close(slot.folder_fd);
+  if (slot.events_fd >= 0) ::close(slot.events_fd);
+  kill_cgroup(slot.path);  // whatever is still there
+  if (remove_folder(slot.path)) return;
+  draining_.push_back(Draining{slot.path, std::chrono::steady_clock::now()});
+  if (drain_delay_.count() == 0) {
+    drain_delay_ = kFirstDrainCheck;
+    drain_timer_.expires_after(drain_delay_);
+    drain_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) retry_draining();
     });
   }
 }
 
-void JobCgroups::retry_removals() {
+void JobCgroups::retry_draining() {
   const auto now = std::chrono::steady_clock::now();
-  std::erase_if(pending_, [now](const Pending& p) {
-    if (remove_folder(p.path)) return true;
-    if (now - p.since < kRemovalPatience) return false;
-    spdlog::warn("cgroups: {} is still busy {}s after cgroup.kill; left in place", p.path,
-                 kRemovalPatience.count());
+  std::erase_if(draining_, [now](const Draining& d) {
+    if (remove_folder(d.path)) return true;
+    if (now - d.since < kDrainPatience) return false;
+    spdlog::warn("cgroups: {} is still busy {}s after cgroup.kill; left in place", d.path, kDrainPatience.count());
     return true;
   });
-  if (pending_.empty()) {
-    removal_delay_ = std::chrono::milliseconds(0);
+  if (draining_.empty()) {
+    drain_delay_ = std::chrono::milliseconds(0);
     return;
   }
-  removal_delay_ = std::min(removal_delay_ * 2, kLastRemovalRetry);
-  removal_timer_.expires_after(removal_delay_);
-  removal_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) retry_removals();
+  drain_delay_ = std::min(drain_delay_ * 2, kLastDrainCheck);
+  drain_timer_.expires_after(drain_delay_);
+  drain_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) retry_draining();
   });
 }
 

@@ -113,13 +113,12 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
                  },
                  [this, id](const ChildProcess::Exit& exit) { on_exit(id, exit); }});
   const auto timeout = job_timeout(settings_.queue, *settings_.config, job.job_type);
-  std::string cgroup;
+  JobCgroups::Slot cgroup;
   if (settings_.cgroups) {
     try {
-      cgroup = settings_.cgroups->create(id, job.attempt,
-                                         job_limits(settings_.queue, *settings_.config, job.job_type));
+      cgroup = settings_.cgroups->acquire(job_limits(settings_.queue, *settings_.config, job.job_type));
     } catch (const std::exception& e) {
-      return refuse_start(job, std::string("cannot create the job's cgroup: ") + e.what());
+      return refuse_start(job, std::string("cannot prepare the job's cgroup: ") + e.what());
     }
   }
   ChildProcess::Options options{
@@ -129,7 +128,7 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
   try {
     child->spawn(options);
   } catch (const std::exception& e) {
-    if (!cgroup.empty()) settings_.cgroups->release(cgroup);
+    if (!cgroup.path.empty()) settings_.cgroups->release(cgroup, false);
     return refuse_start(job, "cannot start job-runner: " + std::string(e.what()));
   }
   spdlog::info("queue={} job={} attempt={} started {} pid={} timeout={}", job.queue, id, job.attempt,
@@ -160,11 +159,11 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   spdlog::info("queue={} job={} attempt={} {} in {}{}", job.queue, id, job.attempt,
                describe_exit(exit.status), seconds_text(exit.elapsed),
                exit.timed_out ? " (timed out)" : exit.interrupted ? " (interrupted)" : "");
-  if (!run.cgroup.empty()) settings_.cgroups->release(run.cgroup);
+  if (!run.cgroup.path.empty()) settings_.cgroups->release(run.cgroup, exit.cgroup_killed);
   AttemptFacts facts{exit.status, exit.result, exit.timed_out, exit.interrupted, run.cancelling,
                      job_timeout(settings_.queue, *settings_.config, job.job_type), job.attempt,
                      job.max_attempts,
-                     describe_limit_hit(exit.cgroup_events,
+                     describe_limit_hit(exit.cgroup_events - run.cgroup.before,
                                         job_limits(settings_.queue, *settings_.config, job.job_type))};
   const Decision decision = decide_outcome(facts, settings_.queue.backoff);
   settings_.metrics->finished(name(), decision.next, exit.elapsed);

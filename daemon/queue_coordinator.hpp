@@ -72,7 +72,7 @@ class QueueCoordinator {
     WorkerId worker;  // the claim's: outcomes are fenced by it
     bool cancelling = false;
     std::shared_ptr<ChildProcess> child;
-    std::string cgroup;  // empty: none
+    JobCgroups::Slot cgroup;  // path empty: none
     std::unique_ptr<boost::asio::steady_timer> progress_timer;
     std::optional<double> unsent_progress;
     std::optional<double> progress;  // the newest reported

@@ -47,14 +47,22 @@ void effect(const spawnq::Job& job, spawnq::Context&) {
   }
   if (p.value("escape", false)) {
     // A new session and no parent: out of reach of the job's process group.
+    // The job goes on only once the escaper has logged its pid.
+    int logged[2];
+    if (::pipe(logged) != 0) throw spawnq::RetryableError("pipe");
     const pid_t child = ::fork();
     if (child == 0) {
       ::setsid();
       if (::fork() != 0) ::_exit(0);
       append("escaper " + std::to_string(job.id) + " " + std::to_string(::getpid()));
+      (void)!::write(logged[1], "x", 1);
       ::execl("/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
       ::_exit(127);
     }
+    ::close(logged[1]);
+    char byte = 0;
+    (void)!::read(logged[0], &byte, 1);
+    ::close(logged[0]);
     int status = 0;
     ::waitpid(child, &status, 0);
   }

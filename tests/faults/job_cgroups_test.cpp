@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "daemon/cgroup_location.hpp"
@@ -44,11 +45,13 @@ std::map<JobId, pid_t> escapers(const FaultHarness& h) {
   return pids;
 }
 
-std::size_t job_folders(const std::string& folder) {
+// Job cgroups of the daemon's folder that still hold a process.
+std::size_t busy_slots(const std::string& folder) {
   std::size_t count = 0;
   std::error_code ignored;
   for (const auto& entry : std::filesystem::directory_iterator(folder, ignored)) {
-    if (entry.path().filename().string().rfind("job-", 0) == 0) ++count;
+    if (entry.path().filename().string().rfind("slot-", 0) != 0) continue;
+    if (read_kernel_file(entry.path().string() + "/cgroup.events").find("populated 1") != std::string::npos) ++count;
   }
   return count;
 }
@@ -61,7 +64,7 @@ std::string usable_base() {
 
 }  // namespace
 
-TEST_CASE("cgroups: a setsid escaper dies with its job, on a timeout and on a normal end, and job cgroups are removed") {
+TEST_CASE("cgroups: a setsid escaper dies with its job, on a timeout and on a normal end, and job cgroups are emptied") {
   const std::string base = usable_base();
   if (base.empty()) return;
   TestDatabase db;
@@ -76,17 +79,40 @@ TEST_CASE("cgroups: a setsid escaper dies with its job, on a timeout and on a no
   // Born in its own cgroup: the runner that became the handler.
   const std::string mount = cgroup2_mount(read_kernel_file("/proc/self/mountinfo")).value_or("?");
   CHECK_THAT(h.effects(), Contains("cgroup " + std::to_string(hangs[0]) + " " + folder.substr(mount.size()) +
-                                   "/job-" + std::to_string(hangs[0]) + "-1\n"));
+                                   "/slot-"));
   const auto pids = escapers(h);
   REQUIRE(pids.size() == 3);
   for (const auto& [job, pid] : pids) {
     INFO("job " << job << " escaper pid " << pid);
     CHECK(wait_until([&, pid = pid] { return gone(pid); }, 5s));
   }
-  CHECK(wait_until([&] { return job_folders(folder) == 0; }, 5s));
+  CHECK(wait_until([&] { return busy_slots(folder) == 0; }, 5s));
   daemon->signal(SIGTERM);
   REQUIRE(daemon->wait_exit(10s) == 0);
   CHECK_FALSE(std::filesystem::exists(folder));
+}
+
+TEST_CASE("cgroups: a slot is handed to the next job once empty, so one worker uses one cgroup") {
+  const std::string base = usable_base();
+  if (base.empty()) return;
+  TestDatabase db;
+  FaultHarness h(db.url());
+  h.add_effects(5, R"({"show_cgroup": true})");
+  auto daemon = h.daemon("default: { max_workers: 1 }");
+  const std::string folder = base + "/spawnq-" + std::to_string(daemon->pid());
+  REQUIRE(h.all_terminal(20s));
+  INFO(h.value("SELECT string_agg(status || ':' || coalesce(last_error, ''), ' | ') FROM spawnq.jobs"));
+  CHECK(h.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "5");
+  std::size_t slots = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    if (entry.path().filename().string().rfind("slot-", 0) == 0) ++slots;
+  }
+  CHECK(slots == 1);
+  const std::string effects = h.effects();
+  const std::regex line("cgroup \\d+ (\\S+)");
+  std::set<std::string> seen;
+  for (std::sregex_iterator it(effects.begin(), effects.end(), line), end; it != end; ++it) seen.insert((*it)[1]);
+  CHECK(seen.size() == 1);
 }
 
 TEST_CASE("cgroups: what the jobs of a daemon killed with SIGKILL left running is ended by the next daemon") {
