@@ -42,12 +42,12 @@ void write_or_throw(const std::string& path, std::string_view text) {
   }
 }
 
+// "memory pids\n" (cgroup.controllers, cgroup.subtree_control) lists `word`.
 bool has_word(const std::string& text, std::string_view word) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = std::min(text.find_first_of(" \n", start), text.size());
-    if (std::string_view(text).substr(start, end - start) == word) return true;
-    start = end + 1;
+  for (const std::string_view line : split_kernel_text(text, '\n')) {
+    for (const std::string_view listed : split_kernel_text(line, ' ')) {
+      if (listed == word) return true;
+    }
   }
   return false;
 }
@@ -74,8 +74,6 @@ std::vector<pid_t> members(const std::string& cgroup) {
 
 // rmdir succeeds once every member has exited (zombies do not count).
 bool remove_folder(const std::string& path) { return ::rmdir(path.c_str()) == 0 || errno == ENOENT; }
-
-
 
 // Kills a dead daemon's folder whole and removes it, its job folders first.
 // Returns how many processes it ended.
@@ -150,12 +148,14 @@ std::unique_ptr<JobCgroups> JobCgroups::open(boost::asio::io_context& loop, cons
   if (!can_spawn_into_cgroup(why)) return nullptr;
   end_abandoned_daemons(where.base);
   const std::string folder = where.base + "/" + std::string(kDaemonPrefix) + std::to_string(::getpid());
-  if (::mkdir(folder.c_str(), 0755) != 0) {
-    if (errno != EEXIST) {
-      why = "cannot create " + folder + ": " + std::strerror(errno);
-      return nullptr;
-    }
-    kill_cgroup(folder);  // a dead daemon's with our pid: what it left dies now
+  int made = ::mkdir(folder.c_str(), 0755);
+  if (made != 0 && errno == EEXIST) {
+    end_abandoned(folder);  // a dead daemon's that had our pid: what it left dies now
+    made = ::mkdir(folder.c_str(), 0755);
+  }
+  if (made != 0) {
+    why = "cannot create " + folder + ": " + std::strerror(errno);
+    return nullptr;
   }
   // The kernel only offers cgroup.kill since Linux 5.14.
   if (::access((folder + "/cgroup.kill").c_str(), W_OK) != 0) {
