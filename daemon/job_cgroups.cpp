@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cgroup_spawn.hpp"
+#include "common/errors.hpp"
 
 namespace spawnq {
 namespace {
@@ -75,23 +76,32 @@ std::vector<pid_t> members(const std::string& cgroup) {
 // rmdir succeeds once every member has exited (zombies do not count).
 bool remove_folder(const std::string& path) { return ::rmdir(path.c_str()) == 0 || errno == ENOENT; }
 
+// Removes the folders, waiting a little for the members of killed ones to
+// finish exiting (a parent goes in the round after its last child). Returns
+// whether all are gone.
+bool remove_in_time(std::vector<std::string> folders, std::chrono::milliseconds patience) {
+  const auto give_up = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    std::erase_if(folders, [](const std::string& folder) { return remove_folder(folder); });
+    if (folders.empty()) return true;
+    if (std::chrono::steady_clock::now() > give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 // Kills a dead daemon's folder whole and removes it, its job folders first.
 // Returns how many processes it ended.
 std::size_t end_abandoned(const std::string& folder) {
   std::size_t killed = 0;
-  const std::vector<std::string> children = subfolders(folder);
-  for (const std::string& child : children) killed += members(folder + "/" + child).size();
+  std::vector<std::string> folders;
+  for (const std::string& child : subfolders(folder)) {
+    folders.push_back(folder + "/" + child);
+    killed += members(folders.back()).size();
+  }
+  folders.push_back(folder);
   kill_cgroup(folder);
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  for (;;) {
-    bool all = true;
-    for (const std::string& child : children) all = remove_folder(folder + "/" + child) && all;
-    if (all && remove_folder(folder)) break;
-    if (std::chrono::steady_clock::now() > give_up) {
-      spdlog::warn("cgroups: {} is still busy after cgroup.kill; left in place", folder);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (!remove_in_time(std::move(folders), std::chrono::seconds(2))) {
+    spdlog::warn("cgroups: {} is still busy after cgroup.kill; left in place", folder);
   }
   return killed;
 }
@@ -139,6 +149,23 @@ JobCgroupEvents operator-(const JobCgroupEvents& after, const JobCgroupEvents& b
                          after.pids_refused - std::min(after.pids_refused, before.pids_refused)};
 }
 
+std::unique_ptr<JobCgroups> open_job_cgroups(boost::asio::io_context& loop, const CgroupSettings& settings) {
+  if (settings.mode == CgroupMode::off) {
+    spdlog::info("cgroups: off (cgroups.mode); job limits use setrlimit");
+    return nullptr;
+  }
+  std::string why;
+  auto cgroups = JobCgroups::open(loop, locate_cgroup_base(settings.root), why);
+  if (cgroups) {
+    spdlog::info("cgroups: {}", cgroups->describe());
+  } else if (settings.mode == CgroupMode::required) {
+    throw RuntimeFailure("cgroups: mode is required, but per-job cgroups are unavailable: " + why);
+  } else {
+    spdlog::info("cgroups: per-job cgroups unavailable ({}); job limits use setrlimit", why);
+  }
+  return cgroups;
+}
+
 std::unique_ptr<JobCgroups> JobCgroups::open(boost::asio::io_context& loop, const CgroupLocation& where,
                                              std::string& why) {
   if (where.base.empty()) {
@@ -171,23 +198,19 @@ std::unique_ptr<JobCgroups> JobCgroups::open(boost::asio::io_context& loop, cons
 JobCgroups::JobCgroups(boost::asio::io_context& loop, std::string folder)
     : loop_(loop), folder_(std::move(folder)), drain_timer_(loop) {}
 
+// Free slots are empty and draining ones already killed: only removal is left.
 JobCgroups::~JobCgroups() {
-  std::vector<std::string> slots;
+  std::vector<std::string> folders;
   for (const Slot& slot : free_) {
     ::close(slot.folder_fd);
     ::close(slot.events_fd);
-    slots.push_back(slot.path);
+    folders.push_back(slot.path);
   }
-  for (const Draining& d : draining_) slots.push_back(d.path);
-  for (const std::string& slot : slots) kill_cgroup(slot);
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (!slots.empty() && std::chrono::steady_clock::now() < give_up) {
-    std::erase_if(slots, [](const std::string& slot) { return remove_folder(slot); });
-    if (!slots.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  for (const Draining& d : draining_) folders.push_back(d.path);
   // A daemon that moved itself into folder_/supervisor cannot remove it; the
   // next daemon to start under the same base will.
-  if (!moved_self_) ::rmdir(folder_.c_str());
+  if (!moved_self_) folders.push_back(folder_);
+  remove_in_time(std::move(folders), std::chrono::seconds(2));
 }
 
 // memory.max and pids.max need their controllers enabled down the tree, and

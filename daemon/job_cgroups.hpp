@@ -21,6 +21,7 @@
 
 #include "cgroup_location.hpp"
 #include "common/envelope.hpp"
+#include "config/config.hpp"
 #include "job_cgroup_events.hpp"
 
 namespace spawnq {
@@ -72,6 +73,10 @@ class JobCgroups {
   boost::asio::steady_timer drain_timer_;
   std::chrono::milliseconds drain_delay_{0};
 };
+
+// Per-job cgroups as `cgroups:` asks; none when off or unavailable, which
+// `required` refuses (RuntimeFailure). Says in the log which it is.
+std::unique_ptr<JobCgroups> open_job_cgroups(boost::asio::io_context& loop, const CgroupSettings& settings);
 
 // Members of a job's cgroup, outside the runner's process group `pgid`
 // (which is signalled as a group), get `signal`: a graceful stop reaches

@@ -162,9 +162,11 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   if (!run.cgroup.path.empty()) settings_.cgroups->release(run.cgroup, exit.cgroup_killed);
   AttemptFacts facts{exit.status, exit.result, exit.timed_out, exit.interrupted, run.cancelling,
                      job_timeout(settings_.queue, *settings_.config, job.job_type), job.attempt,
-                     job.max_attempts,
-                     describe_limit_hit(exit.cgroup_events - run.cgroup.before,
-                                        job_limits(settings_.queue, *settings_.config, job.job_type))};
+                     job.max_attempts};
+  if (run.cgroup.counts_limits) {
+    facts.limit_hit = describe_limit_hit(exit.cgroup_events - run.cgroup.before,
+                                         job_limits(settings_.queue, *settings_.config, job.job_type));
+  }
   const Decision decision = decide_outcome(facts, settings_.queue.backoff);
   settings_.metrics->finished(name(), decision.next, exit.elapsed);
   record(job, run.worker, decision, &exit, run.child->pid());

@@ -11,6 +11,16 @@ std::chrono::sys_seconds now_seconds() { return std::chrono::floor<std::chrono::
 
 }  // namespace
 
+std::vector<ScheduleConfig> served_schedules(const Config& config, const std::vector<QueueConfig>& queues) {
+  std::vector<ScheduleConfig> served;
+  for (const ScheduleConfig& schedule : config.schedules) {
+    for (const QueueConfig& queue : queues) {
+      if (queue.name == schedule.queue) served.push_back(schedule);
+    }
+  }
+  return served;
+}
+
 std::optional<std::chrono::sys_seconds> due_tick(const ScheduleConfig& schedule,
                                                  std::optional<std::chrono::sys_seconds> last,
                                                  std::chrono::sys_seconds now, bool starting) {

@@ -24,6 +24,10 @@ namespace spawnq {
 // Pure: which tick to fire now, if any. `last` is the newest tick known taken
 // (by anyone); with no last tick a schedule starts from now, with nothing to
 // catch up. `starting` is true for the check made when the daemon starts.
+// A daemon fires the schedules of the queues it serves: `work emails` leaves
+// the other queues' schedules to the daemons that serve those.
+std::vector<ScheduleConfig> served_schedules(const Config& config, const std::vector<QueueConfig>& queues);
+
 std::optional<std::chrono::sys_seconds> due_tick(const ScheduleConfig& schedule,
                                                  std::optional<std::chrono::sys_seconds> last,
                                                  std::chrono::sys_seconds now, bool starting);

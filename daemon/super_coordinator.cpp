@@ -22,37 +22,6 @@ namespace {
 constexpr std::chrono::milliseconds kDrainCheck{50};
 constexpr std::chrono::seconds kDrainReport{5};
 
-// A daemon fires the schedules of the queues it serves: `work emails` leaves
-// the other queues' schedules to the daemons that serve those.
-std::vector<ScheduleConfig> served_schedules(const Config& config, const std::vector<QueueConfig>& queues) {
-  std::vector<ScheduleConfig> served;
-  for (const ScheduleConfig& schedule : config.schedules) {
-    for (const QueueConfig& queue : queues) {
-      if (queue.name == schedule.queue) served.push_back(schedule);
-    }
-  }
-  return served;
-}
-
-// Per-job cgroups as `cgroups:` asks; none when off or unavailable, which
-// `required` refuses. Says in the log which it is.
-std::unique_ptr<JobCgroups> open_job_cgroups(boost::asio::io_context& loop, const CgroupSettings& settings) {
-  if (settings.mode == CgroupMode::off) {
-    spdlog::info("cgroups: off (cgroups.mode); job limits use setrlimit");
-    return nullptr;
-  }
-  std::string why;
-  auto cgroups = JobCgroups::open(loop, locate_cgroup_base(settings.root), why);
-  if (cgroups) {
-    spdlog::info("cgroups: {}", cgroups->describe());
-  } else if (settings.mode == CgroupMode::required) {
-    throw RuntimeFailure("cgroups: mode is required, but per-job cgroups are unavailable: " + why);
-  } else {
-    spdlog::info("cgroups: per-job cgroups unavailable ({}); job limits use setrlimit", why);
-  }
-  return cgroups;
-}
-
 // A daemon started with a closed stdin/stdout/stderr would hand those numbers
 // to its own pipes and sockets; keep 0-2 taken.
 void keep_standard_fds_open() {
