@@ -5,8 +5,6 @@
 
 namespace spawnq {
 
-inline constexpr int kResultFd = 3;
-
 // Best effort: a job whose fd 3 is closed (run by hand) just loses the line.
 void write_child_message(int fd, const ChildMessage& message);
 

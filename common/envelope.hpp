@@ -4,6 +4,7 @@
 // database library, so that job-runner can use it and still start fast.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -16,6 +17,12 @@
 #include <nlohmann/json.hpp>
 
 namespace spawnq {
+
+// The numbers of the protocol, shared by the daemon and every runner.
+inline constexpr int kResultFd = 3;                   // the result channel a child writes its lines on
+inline constexpr int kExitTempFail = 75;              // EX_TEMPFAIL: retry
+inline constexpr int kExitDataErr = 65;               // EX_DATAERR: fail, no retry
+inline constexpr std::size_t kOutputTailBytes = 8192;  // of stdout+stderr, kept with each attempt
 
 // An external command, resolved by the daemon from `handlers:`.
 struct CommandSpec {

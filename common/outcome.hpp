@@ -39,9 +39,6 @@ struct Decision {
   std::optional<std::string> error;
 };
 
-inline constexpr int kExitTempFail = 75;  // EX_TEMPFAIL: retry
-inline constexpr int kExitDataErr = 65;   // EX_DATAERR: fail, no retry
-
 Decision decide_outcome(const AttemptFacts& facts,
                         const std::vector<std::chrono::milliseconds>& backoff);
 

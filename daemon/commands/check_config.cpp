@@ -4,7 +4,7 @@
 
 #include "commands.hpp"
 #include "config/config_emitter.hpp"
-#include "daemon/runner_path.hpp"
+#include "daemon/supervisor/runner_path.hpp"
 
 namespace spawnq {
 

@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "daemon/command_context.hpp"
+#include "daemon/commands/command_context.hpp"
 
 namespace spawnq {
 

@@ -5,7 +5,7 @@
 
 #include "commands.hpp"
 #include "common/errors.hpp"
-#include "daemon/job_envelope.hpp"
+#include "daemon/supervisor/job_plan.hpp"
 
 namespace spawnq {
 

@@ -9,8 +9,9 @@
 #include "common/errors.hpp"
 #include "common/log.hpp"
 #include "config/duration.hpp"
-#include "daemon/runner_path.hpp"
-#include "daemon/super_coordinator.hpp"
+#include "daemon/supervisor/runner_path.hpp"
+#include "daemon/dashboard/dashboard.hpp"
+#include "daemon/supervisor/daemon.hpp"
 
 namespace spawnq {
 namespace {
@@ -50,7 +51,13 @@ int run_daemon(CommandContext& ctx, std::vector<QueueConfig> queues, bool dashbo
   LogOptions log = config.log;
   log.quiet = dashboard;  // the dashboard owns the terminal; logs go to log_file only
   init_logging("spawnq", log);
-  SuperCoordinator daemon(config, std::move(queues), runner, dashboard);
+  Daemon daemon(config, std::move(queues), runner);
+  if (dashboard) {
+    daemon.add_view([](boost::asio::io_context& loop, std::function<DaemonSnapshot()> snapshot,
+                       const Metrics& metrics, std::function<void()> drain) {
+      return std::make_unique<Dashboard>(loop, std::move(snapshot), metrics, std::move(drain));
+    });
+  }
   return daemon.run();
 }
 

@@ -13,7 +13,7 @@
 #include <set>
 #include <thread>
 
-#include "daemon/cgroup_location.hpp"
+#include "daemon/cgroups/cgroup_location.hpp"
 #include "fault_harness.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_until.hpp"

@@ -5,7 +5,7 @@
 #include "config/config_emitter.hpp"
 #include "config/config_loader.hpp"
 #include "config/yaml_field.hpp"
-#include "daemon/claim_limits.hpp"
+#include "daemon/supervisor/claim_limits.hpp"
 
 using namespace spawnq;
 using namespace std::chrono_literals;

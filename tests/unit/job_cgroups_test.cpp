@@ -5,8 +5,8 @@
 
 #include "common/outcome.hpp"
 #include "config/config_loader.hpp"
-#include "daemon/cgroup_location.hpp"
-#include "daemon/job_cgroup_events.hpp"
+#include "daemon/cgroups/cgroup_location.hpp"
+#include "daemon/cgroups/job_cgroup_events.hpp"
 
 using namespace spawnq;
 

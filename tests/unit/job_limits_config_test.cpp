@@ -5,7 +5,7 @@
 #include "config/config_emitter.hpp"
 #include "config/config_loader.hpp"
 #include "config/yaml_field.hpp"
-#include "daemon/job_envelope.hpp"
+#include "daemon/supervisor/job_plan.hpp"
 
 using namespace spawnq;
 using Catch::Matchers::Equals;

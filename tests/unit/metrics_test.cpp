@@ -1,4 +1,4 @@
-#include "daemon/metrics.hpp"
+#include "daemon/observe/metrics.hpp"
 
 #include <catch2/catch.hpp>
 

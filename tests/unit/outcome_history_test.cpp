@@ -1,4 +1,4 @@
-#include "daemon/outcome_history.hpp"
+#include "daemon/observe/outcome_history.hpp"
 
 #include <catch2/catch.hpp>
 

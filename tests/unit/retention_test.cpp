@@ -3,7 +3,7 @@
 
 #include "config/config_emitter.hpp"
 #include "config/config_loader.hpp"
-#include "daemon/retention_sweeper.hpp"
+#include "daemon/maintenance/retention_sweeper.hpp"
 
 using namespace spawnq;
 using namespace std::chrono_literals;

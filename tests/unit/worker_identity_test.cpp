@@ -1,4 +1,4 @@
-#include "daemon/worker_identity.hpp"
+#include "daemon/maintenance/worker_identity.hpp"
 
 #include <catch2/catch.hpp>
 

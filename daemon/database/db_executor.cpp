@@ -1,0 +1,168 @@
+#include "db_executor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <pqxx/except>
+
+#include "common/connection.hpp"
+#include "common/database_url.hpp"
+
+namespace spawnq {
+
+DbExecutor::DbExecutor(boost::asio::io_context& loop, std::string database_url)
+    : loop_(loop), url_(std::move(database_url)) {}
+
+DbExecutor::~DbExecutor() { stop(); }
+
+void DbExecutor::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { thread_main(); });
+}
+
+void DbExecutor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mutex_);
+  if (!tasks_.empty()) {
+    spdlog::warn("database: stopping with {} unwritten task(s); their jobs will be rescued as stuck",
+                 tasks_.size());
+    tasks_.clear();
+  }
+}
+
+void DbExecutor::enqueue(Task task) {
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+}
+
+std::size_t DbExecutor::queued() const {
+  std::lock_guard lock(mutex_);
+  return tasks_.size() + (running_task_ ? 1 : 0);
+}
+
+bool DbExecutor::ensure_connected() {
+  if (conn_ && conn_->is_open()) return true;
+  store_.reset();
+  conn_.reset();
+  try {
+    conn_ = connect_database(url_, "spawnq daemon");
+    store_ = std::make_unique<JobStore>(*conn_);
+  } catch (const std::exception& e) {
+    lost_connection("database unreachable", e);
+    return false;
+  }
+  connected_ = true;
+  backoff_.reset();
+  if (outage_logged_) {
+    outage_logged_ = false;
+    const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - outage_started_);
+    spdlog::info("database reachable again after {:.1f}s", seconds.count());
+    if (on_reconnect_) boost::asio::post(loop_, on_reconnect_);
+  }
+  return true;
+}
+
+// Drops the connection; an outage is logged once, when it starts.
+void DbExecutor::lost_connection(const char* what, const std::exception& error) {
+  ++errors_;
+  store_.reset();
+  conn_.reset();
+  connected_ = false;
+  next_wait_ = backoff_.next();
+  if (outage_logged_) return;
+  outage_logged_ = true;
+  outage_started_ = std::chrono::steady_clock::now();
+  spdlog::error("{}: {}; retrying with backoff", what, first_line(error.what()));
+}
+
+void DbExecutor::wait_before_retry() {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, next_wait_, [this] { return stopping_; });
+}
+
+void DbExecutor::report_failure(const Task& task, std::exception_ptr error) {
+  boost::asio::post(loop_, [failed = task.failed, error] { failed(error); });
+}
+
+void DbExecutor::fire_and_forget(std::function<void(JobStore&)> work) {
+  post<bool>([work = std::move(work)](JobStore& store) { work(store); return true; }, [](bool) {},
+             [](std::exception_ptr error) { spdlog::debug("database: a background write failed: {}", describe_error(error)); },
+             OnOutage::fail);
+}
+
+// Runs one task on a working connection; false when it must wait for the
+// next one (kept work whose connection died).
+bool DbExecutor::run_task(Task& task) {
+  try {
+    task.run(*store_, task.in_doubt);
+    last_contact_ = std::chrono::steady_clock::now().time_since_epoch().count();
+    return true;
+  } catch (const pqxx::in_doubt_error& e) {
+    // The link died during COMMIT: the server may or may not have committed.
+    // Kept work is fenced, so running it again is safe either way, and its
+    // caller is told the first result was unknown.
+    lost_connection("database connection lost during COMMIT (its result is unknown)", e);
+    if (task.on_outage != OnOutage::keep) {
+      report_failure(task, std::current_exception());
+      return true;
+    }
+    if (!task.in_doubt) spdlog::warn("database: the lost COMMIT's work will run again once connected; it is fenced");
+    task.in_doubt = true;
+    return false;
+  } catch (const pqxx::broken_connection& e) {
+    lost_connection("database connection lost", e);
+    if (task.on_outage == OnOutage::keep) return false;
+    report_failure(task, std::current_exception());
+    return true;
+  } catch (...) {
+    ++errors_;
+    report_failure(task, std::current_exception());
+    return true;
+  }
+}
+
+void DbExecutor::thread_main() {
+  for (;;) {
+    Task task;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      if (stopping_) return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+      running_task_ = true;
+    }
+    bool finished = true;
+    if (ensure_connected()) {
+      finished = run_task(task);
+    } else if (task.on_outage == OnOutage::keep) {
+      finished = false;
+    } else {
+      report_failure(task, std::make_exception_ptr(pqxx::broken_connection("database unreachable")));
+    }
+    {
+      std::lock_guard lock(mutex_);
+      running_task_ = false;
+      if (!finished) tasks_.push_front(std::move(task));
+    }
+    if (!finished) wait_before_retry();
+  }
+}
+
+std::string describe_error(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return first_line(e.what());
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+}  // namespace spawnq

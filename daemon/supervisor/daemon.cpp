@@ -1,0 +1,223 @@
+#include "daemon.hpp"
+
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <spdlog/spdlog.h>
+
+#include "common/errors.hpp"
+#include "common/log.hpp"
+#include "daemon/maintenance/worker_identity.hpp"
+#include "spawnq/version.hpp"
+#include "status_routes.hpp"
+
+extern char** environ;
+
+namespace spawnq {
+namespace {
+
+// A daemon started with a closed stdin/stdout/stderr would hand those numbers
+// to its own pipes and sockets; keep 0-2 taken.
+void keep_standard_fds_open() {
+  for (int fd = 0; fd < 3; ++fd) {
+    if (::fcntl(fd, F_GETFD) < 0) ::open("/dev/null", O_RDWR);
+  }
+}
+
+std::vector<std::string> names_of(const std::vector<QueueConfig>& queues) {
+  std::vector<std::string> names;
+  for (const QueueConfig& queue : queues) names.push_back(queue.name);
+  return names;
+}
+
+}  // namespace
+
+Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runner)
+    : config_(std::move(config)),
+      runner_(std::move(runner)),
+      base_environment_(job_base_environment(environ)),
+      metrics_(kVersion),
+      cgroups_(open_job_cgroups(loop_, config_.cgroups)),
+      signals_(loop_),
+      db_(loop_, config_.database_url),
+      outcomes_(db_),
+      listener_(
+          loop_, config_.database_url, names_of(queues), [this](const std::string& queue) { queues_.wake(queue); },
+          [this](JobId id) { queues_.cancel(id); },
+          [this](const std::string& queue, bool paused) { queues_.set_paused(queue, paused); }),
+      lease_(loop_, db_, config_, this_worker(), names_of(queues),
+             WorkerLease::Callbacks{
+                 [this](WorkerId worker, bool first) { on_registered(worker, first); },
+                 [this](const std::string& why) {
+                   spdlog::critical("cannot register this daemon in spawnq.workers ({}); run `spawnq migrate`", why);
+                   stop(1);
+                 },
+                 [this](const std::string&) { queues_.interrupt(config_.sigterm_grace); },
+                 [this](const HeartbeatResult& beat) {
+                   for (JobId id : beat.cancel_requested) queues_.cancel(id);
+                   queues_.apply_paused(beat.paused);
+                 }}),
+      resolver_(loop_, db_, config_),
+      scheduler_(loop_, db_, served_schedules(config_, queues)),
+      sweeper_(loop_, db_, config_.retention),
+      notifier_(loop_),
+      depths_(loop_, db_),
+      drain_(loop_, config_.shutdown_timeout,
+             Drain::Hooks{[this] { return queues_.running(); },
+                          [this] { return queues_.idle() && db_.queued() == 0; },
+                          [this] {
+                            notifier_.stopping("draining: " + std::to_string(queues_.running()) + " job(s) running");
+                            queues_.drain();
+                            scheduler_.stop();
+                            sweeper_.stop();
+                          },
+                          [this] { stop_jobs(); },
+                          [this](int code) { lease_.release([this, code] { stop(code); }); }}) {
+  for (QueueConfig& queue : queues) {
+    metrics_.configure_queue(queue.name, queue.max_workers);
+    queues_.add(std::make_unique<QueueCoordinator>(
+        loop_, db_, outcomes_,
+        QueueCoordinator::Settings{std::move(queue), &config_, runner_, &base_environment_, &metrics_, cgroups_.get()}));
+  }
+  db_.on_reconnect([this] { queues_.database_back(); });
+}
+
+Daemon::~Daemon() {
+  listener_.stop();
+  db_.stop();
+}
+
+void Daemon::add_view(const ViewFactory& make) {
+  views_.push_back(make(loop_, [this] { return snapshot(); }, metrics_, [this] { drain_.handle(Drain::Event::requested); }));
+}
+
+int Daemon::run() {
+  start();
+  loop_.run();
+  return exit_code_;
+}
+
+// The declared order: each service's stop is pushed as it starts, so stop()
+// undoes them in reverse.
+void Daemon::start() {
+  keep_standard_fds_open();
+  // Writing to a pipe whose job is gone must be an error, not our death.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Grandchildren whose parent job exits are re-parented to us and reaped
+  // here, instead of becoming init's problem.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  for (int signal : {SIGTERM, SIGINT, SIGCHLD, SIGHUP}) signals_.add(signal);
+  watch_signals();
+  stops_.push_back([this] { signals_.cancel(); });
+  std::string names;
+  for (const std::string& name : queues_.names()) names += (names.empty() ? "" : " ") + name;
+  spdlog::info("spawnq {} starting: pid={} queues=[{}] runner={}", kVersion, ::getpid(), names, runner_);
+
+  db_.start();
+  stops_.push_back([this] { db_.stop(); });
+  listener_.start();
+  stops_.push_back([this] { listener_.stop(); });
+  stops_.push_back([this] { notifier_.stop(); });
+  lease_.start();
+  stops_.push_back([this] { lease_.stop(); });
+  if (config_.http_listen) {
+    http_ = std::make_unique<HttpServer>(
+        loop_, *config_.http_listen,
+        status_routes(StatusSources{[this] { return snapshot(); }, [this] { return render_metrics(); },
+                                    std::max(3 * to_seconds(config_.heartbeat_interval), 5.0)}));
+    try {
+      http_->start();
+    } catch (const std::system_error& e) {
+      throw RuntimeFailure("http.listen " + *config_.http_listen + ": cannot listen: " + e.code().message());
+    }
+    stops_.push_back([this] { http_->stop(); });
+  }
+  for (auto& view : views_) {
+    view->start();
+    stops_.push_back([&view] { view->stop(); });
+  }
+  if (http_ || !views_.empty()) {
+    depths_.start();
+    stops_.push_back([this] { depths_.stop(); });
+  }
+  stops_.push_back([this] { drain_.stop(); });
+}
+
+void Daemon::on_registered(WorkerId worker, bool first) {
+  if (drain_.active()) return;  // registered while draining: the drain removes the row again
+  if (!first) {
+    queues_.set_worker(worker);
+    resolver_.set_self(worker);
+    return;
+  }
+  queues_.start(worker);
+  resolver_.start(worker, lease_.identity());
+  stops_.push_back([this] { resolver_.stop(); });
+  scheduler_.start();
+  stops_.push_back([this] { scheduler_.stop(); });
+  sweeper_.start();
+  stops_.push_back([this] { sweeper_.stop(); });
+  db_.post<std::vector<std::string>>([](JobStore& store) { return store.paused_queues(); },
+                                     [this](std::vector<std::string> paused) { queues_.apply_paused(paused); },
+                                     [](std::exception_ptr) {}, OnOutage::fail);  // the heartbeat brings them too
+  notifier_.ready("serving " + std::to_string(queues_.names().size()) + " queue(s) as worker " +
+                  std::to_string(worker));
+}
+
+void Daemon::watch_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    on_signal(signal);
+    watch_signals();
+  });
+}
+
+void Daemon::on_signal(int signal) {
+  switch (signal) {
+    case SIGCHLD:
+      return reap_orphans();
+    case SIGHUP:
+      reopen_log_file();  // after logrotate moved it away
+      spdlog::info("SIGHUP: log file reopened");
+      return;
+    case SIGINT:
+      // A second Ctrl-C: the person at the terminal does not want to wait.
+      return drain_.handle(drain_.active() ? Drain::Event::second_interrupt : Drain::Event::requested);
+    default:  // SIGTERM
+      return drain_.handle(Drain::Event::requested);
+  }
+}
+
+void Daemon::stop_jobs() { queues_.interrupt(config_.sigterm_grace); }
+
+void Daemon::stop(int exit_code) {
+  exit_code_ = exit_code;
+  spdlog::info("stopped{}", exit_code == 0 ? "" : " with errors");
+  for (auto it = stops_.rbegin(); it != stops_.rend(); ++it) (*it)();
+  stops_.clear();
+  loop_.stop();
+}
+
+DaemonSnapshot Daemon::snapshot() const {
+  DaemonSnapshot s;
+  s.version = kVersion;
+  s.worker = lease_.worker();
+  s.host = lease_.identity().host;
+  s.pid = lease_.identity().pid;
+  s.draining = drain_.active();
+  s.seconds_since_database = std::chrono::duration<double>(std::chrono::steady_clock::now() - db_.last_contact()).count();
+  s.queues = queues_.snapshots(depths_.depths());
+  return s;
+}
+
+std::string Daemon::render_metrics() {
+  metrics_.set_database_errors(db_.errors());
+  metrics_.set_database_up(db_.connected());
+  metrics_.set_depth(depths_.depths());
+  return metrics_.render();
+}
+
+}  // namespace spawnq

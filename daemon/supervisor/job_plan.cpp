@@ -1,0 +1,61 @@
+#include "job_plan.hpp"
+
+#include "common/envelope.hpp"
+
+namespace spawnq {
+namespace {
+
+const HandlerConfig* handler_for(const Config& config, const std::string& job_type) {
+  const auto handler = config.handlers.find(job_type);
+  return handler == config.handlers.end() ? nullptr : &handler->second;
+}
+
+Envelope envelope_of(const ClaimedJob& job, const JobPlan& plan, const HandlerConfig* handler) {
+  Envelope envelope;
+  envelope.id = job.id;
+  envelope.queue = job.queue;
+  envelope.job_type = job.job_type;
+  envelope.attempt = job.attempt;
+  envelope.max_attempts = job.max_attempts;
+  envelope.timeout_s = to_seconds(plan.timeout);
+  envelope.limits = plan.limits;
+  if (handler) {
+    if (!handler->argv.empty()) envelope.command = CommandSpec{handler->argv, handler->env, handler->working_dir};
+    envelope.run_as = handler->run_as;
+  }
+  return envelope;
+}
+
+JobPlan plan_without_environment(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
+  const HandlerConfig* handler = handler_for(config, job.job_type);
+  JobPlan plan;
+  plan.timeout = handler && handler->timeout ? *handler->timeout : queue.timeout;
+  plan.limits = handler ? merged_limits(queue.limits, handler->limits) : queue.limits;
+  plan.envelope = format_envelope(envelope_of(job, plan, handler), job.payload);
+  return plan;
+}
+
+}  // namespace
+
+JobLimits merged_limits(const JobLimits& queue, const JobLimits& handler) {
+  JobLimits limits = queue;
+  if (handler.memory_bytes) limits.memory_bytes = handler.memory_bytes;
+  if (handler.cpu_time_s) limits.cpu_time_s = handler.cpu_time_s;
+  if (handler.open_files) limits.open_files = handler.open_files;
+  if (handler.processes) limits.processes = handler.processes;
+  if (handler.core_bytes) limits.core_bytes = handler.core_bytes;
+  return limits;
+}
+
+JobPlan plan_job(const ClaimedJob& job, const QueueConfig& queue, const Config& config,
+                 const std::vector<std::string>& base_environment, long daemon_pid) {
+  JobPlan plan = plan_without_environment(job, queue, config);
+  plan.environment = job_environment(base_environment, job.id, job.queue, job.job_type, job.attempt, daemon_pid);
+  return plan;
+}
+
+std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
+  return plan_without_environment(job, queue, config).envelope;
+}
+
+}  // namespace spawnq

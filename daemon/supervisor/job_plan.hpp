@@ -1,0 +1,35 @@
+// JobPlan is everything the config says about running one claimed job,
+// worked out once when it is claimed and kept with it while it runs: its
+// time limit, its limits (the handler's put over the queue's, key by key),
+// the envelope handed to job-runner (SPEC §4, with a command handler
+// resolved here so that the runner reads no config) and its environment.
+// Pure functions over values.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "common/job.hpp"
+#include "config/config.hpp"
+
+namespace spawnq {
+
+struct JobPlan {
+  std::chrono::milliseconds timeout{0};  // the handler's, else the queue's
+  JobLimits limits;
+  std::string envelope;
+  std::vector<std::string> environment;
+};
+
+// `base_environment`: the daemon's own, SPAWNQ_* and PG* removed;
+// `daemon_pid`: the runner's supervisor, so it can tell if that died first.
+JobPlan plan_job(const ClaimedJob& job, const QueueConfig& queue, const Config& config,
+                 const std::vector<std::string>& base_environment, long daemon_pid);
+
+// The envelope alone (`spawnq envelope ID`, for `job-runner --job-id`).
+std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config);
+
+JobLimits merged_limits(const JobLimits& queue, const JobLimits& handler);
+
+}  // namespace spawnq

@@ -1,0 +1,23 @@
+#include "queue_depths.hpp"
+
+#include <optional>
+
+namespace spawnq {
+
+void QueueDepths::start() {
+  db_.post<std::vector<QueueStats>>(
+      [](JobStore& store) { return store.stats(std::nullopt); },
+      [this](std::vector<QueueStats> all) {
+        depths_.clear();
+        for (const QueueStats& q : all) {
+          for (const auto& [status, count] : q.counts) depths_[{q.queue, status}] = count;
+        }
+      },
+      [](std::exception_ptr) {}, OnOutage::fail);  // the last count stands until the next
+  timer_.expires_after(std::chrono::seconds(5));
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) start();
+  });
+}
+
+}  // namespace spawnq
