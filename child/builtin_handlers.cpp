@@ -1,4 +1,4 @@
-// The handlers every job-runner has (SPEC §4): useful for smoke tests,
+// The handlers every job-runner has (docs/SPEC.md §4): useful for smoke tests,
 // benchmarks and for checking a deployment end to end.
 #include <time.h>
 

@@ -1,4 +1,4 @@
-// job-runner: the child that runs exactly one job (SPEC §1.2), with the
+// job-runner: the child that runs exactly one job (docs/SPEC.md §1.2), with the
 // built-in handlers. A custom runner is this file with more handlers
 // registered (see examples/custom_runner/).
 #include "spawnq/runner.hpp"

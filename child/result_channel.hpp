@@ -1,4 +1,4 @@
-// Writing the lines of the result channel (fd 3, SPEC §4) from inside a job.
+// Writing the lines of the result channel (fd 3, docs/SPEC.md §4) from inside a job.
 #pragma once
 
 #include "common/envelope.hpp"

@@ -1,4 +1,4 @@
-// job-runner's command line (SPEC §1.2), parsed by hand: four flags do not
+// job-runner's command line (docs/SPEC.md §1.2), parsed by hand: four flags do not
 // justify a library in a program whose start-up every job pays for.
 #include <cstdio>
 #include <cstdlib>

@@ -1,5 +1,5 @@
 // The delay before the next attempt, from the configured backoff table
-// (SPEC §5): backoff[attempt-1], the last entry repeating. Pure function.
+// (docs/SPEC.md §5): backoff[attempt-1], the last entry repeating. Pure function.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// The child protocol of SPEC §4 as values: the envelope the daemon hands a
+// The child protocol of docs/SPEC.md §4 as values: the envelope the daemon hands a
 // job-runner on stdin, and the JSON lines a job writes on fd 3. Parsing and
 // formatting only, no I/O. Lives in library spawnq_protocol, which links no
 // database library, so that job-runner can use it and still start fast.
@@ -78,7 +78,7 @@ class EnvelopeError : public std::runtime_error {
 std::string format_envelope(const Envelope& envelope, std::string_view payload_json);
 Envelope parse_envelope(std::string_view text);  // throws EnvelopeError
 
-// The environment of a job (SPEC §4), in two steps so the daemon filters its
+// The environment of a job (docs/SPEC.md §4), in two steps so the daemon filters its
 // own environment once: `base` less every SPAWNQ_* and PG* variable (no
 // database credentials leak to jobs)…
 std::vector<std::string> job_base_environment(char** base);
@@ -102,7 +102,7 @@ struct ResultLine {
 using ChildMessage = std::variant<ProgressLine, ResultLine>;
 
 // One line from fd 3. Returns nullopt and says why in `error` for anything
-// that is not one of the four shapes of SPEC §4.
+// that is not one of the four shapes of docs/SPEC.md §4.
 std::optional<ChildMessage> parse_child_message(std::string_view line, std::string& error);
 std::string format_child_message(const ChildMessage& message);  // one line, with '\n'
 

@@ -1,5 +1,5 @@
 // The two kinds of failure every spawnq command reports, and so the exit codes
-// of SPEC §1.1: a UsageError (bad flag, bad config, bad input: exit 2) and a
+// of docs/SPEC.md §1.1: a UsageError (bad flag, bad config, bad input: exit 2) and a
 // RuntimeFailure (database unreachable, job not found: exit 1). Thrown inside a
 // process and caught in one place, main(), which prints the one-line message.
 #pragma once

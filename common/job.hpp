@@ -1,5 +1,5 @@
 // The job model shared by the daemon, the admin commands and the tests: job
-// statuses (SPEC §3.2) and the plain values that cross the job store. No I/O.
+// statuses (docs/SPEC.md §3.2) and the plain values that cross the job store. No I/O.
 #pragma once
 
 #include <array>

@@ -1,6 +1,6 @@
 // How an attempt ended, decided from what the daemon saw: the exit status, the
 // last result line on fd 3, whether the deadline or a shutdown cut it short.
-// SPEC §4 and §5 as one pure function, tested exhaustively without processes.
+// docs/SPEC.md §4 and §5 as one pure function, tested exhaustively without processes.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// Creates or upgrades the spawnq schema (SPEC §3): applies each migration not
+// Creates or upgrades the spawnq schema (docs/SPEC.md §3): applies each migration not
 // yet recorded in spawnq.schema_migrations, in order, each in its own
 // transaction. A session advisory lock serializes concurrent runs, so two
 // `spawnq migrate` at once are safe: the second waits, then finds nothing to do.

@@ -1,5 +1,5 @@
 // Resolves the program of a handler command (or the runner) to an absolute
-// path of an executable file, the way SPEC §2 promises: a path with a slash
+// path of an executable file, the way docs/SPEC.md §2 promises: a path with a slash
 // resolves against the config file's folder, a bare name is looked up in PATH.
 #pragma once
 

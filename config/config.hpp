@@ -1,5 +1,5 @@
 // Config is the validated, effective configuration of one spawnq process: every
-// key of SPEC §2 with the global defaults already folded into each queue. It is
+// key of docs/SPEC.md §2 with the global defaults already folded into each queue. It is
 // a plain value, built once by load_config() and never changed afterwards, so
 // any thread may read it.
 #pragma once

@@ -1,4 +1,4 @@
-// Writes a Config back out as YAML in the shape of SPEC §2, with every default
+// Writes a Config back out as YAML in the shape of docs/SPEC.md §2, with every default
 // filled in: what `spawnq check-config` prints. Loading the output gives the
 // same Config again (passwords in the database URL are shown as ***).
 #pragma once

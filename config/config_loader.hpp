@@ -1,4 +1,4 @@
-// Turns a YAML config file into a validated Config (SPEC §2). Every problem is
+// Turns a YAML config file into a validated Config (docs/SPEC.md §2). Every problem is
 // a ConfigError whose message names the file, the line and the key; nothing is
 // half-applied: a Config is returned whole or not at all.
 #pragma once

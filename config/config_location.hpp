@@ -1,4 +1,4 @@
-// Where a spawnq command finds its config and its database (SPEC §1.1): an
+// Where a spawnq command finds its config and its database (docs/SPEC.md §1.1): an
 // explicit flag, else the environment, else the usual places. Pure functions:
 // the caller passes the environment in and says which files exist.
 #pragma once

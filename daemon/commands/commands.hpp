@@ -1,4 +1,4 @@
-// One function per admin command of SPEC §1.1, each in its own file. Each adds
+// One function per admin command of docs/SPEC.md §1.1, each in its own file. Each adds
 // its subcommand and flags to `app` and returns what runs it once the command
 // line has parsed. A command reports failure by throwing UsageError (exit 2)
 // or RuntimeFailure (exit 1); it prints its results on stdout.

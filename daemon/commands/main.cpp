@@ -1,4 +1,4 @@
-// spawnq: the daemon and every admin command (SPEC §1.1). This file parses the
+// spawnq: the daemon and every admin command (docs/SPEC.md §1.1). This file parses the
 // command line, runs the chosen command, and is the one place where failures
 // become a one-line message on stderr and an exit code.
 #include <iostream>

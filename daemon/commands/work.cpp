@@ -1,4 +1,4 @@
-// spawnq work-all / work QUEUE: run the daemon in the foreground (SPEC §1.1, §6).
+// spawnq work-all / work QUEUE: run the daemon in the foreground (docs/SPEC.md §1.1, §6).
 #include <unistd.h>
 
 #include <iostream>

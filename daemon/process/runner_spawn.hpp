@@ -1,4 +1,4 @@
-// Starting one job-runner the way SPEC §4 promises: its envelope on stdin (a
+// Starting one job-runner the way docs/SPEC.md §4 promises: its envelope on stdin (a
 // memfd), stdout and stderr on one pipe, the result channel on fd 3, exactly
 // those four descriptors, default signal dispositions, an empty mask, a
 // process group of its own. With a cgroup the runner is born inside it

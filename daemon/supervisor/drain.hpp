@@ -1,4 +1,4 @@
-// Drain is the daemon's way out (SPEC §6), one phase at a time, every event
+// Drain is the daemon's way out (docs/SPEC.md §6), one phase at a time, every event
 // through one switch as in ChildProcess:
 //
 //   serving ──requested──▶ waiting ──shutdown_timeout / second Ctrl-C──▶ stopping

@@ -1,7 +1,7 @@
 // JobPlan is everything the config says about running one claimed job,
 // worked out once when it is claimed and kept with it while it runs: its
 // time limit, its limits (the handler's put over the queue's, key by key),
-// the envelope handed to job-runner (SPEC §4, with a command handler
+// the envelope handed to job-runner (docs/SPEC.md §4, with a command handler
 // resolved here so that the runner reads no config) and its environment.
 // Pure functions over values.
 #pragma once

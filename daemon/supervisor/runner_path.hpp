@@ -1,4 +1,4 @@
-// Where the daemon finds job-runner when the config names none (SPEC §1):
+// Where the daemon finds job-runner when the config names none (docs/SPEC.md §1):
 // beside the spawnq binary itself.
 #pragma once
 

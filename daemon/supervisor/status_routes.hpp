@@ -1,4 +1,4 @@
-// The daemon's read-only HTTP routes (SPEC "operations"): GET /metrics in
+// The daemon's read-only HTTP routes (docs/SPEC.md §8): GET /metrics in
 // the Prometheus text format, /healthz (200, or 503 once the database has
 // been silent too long) and /status (the snapshot as JSON). Each route reads
 // the daemon through the functions given; none changes anything.

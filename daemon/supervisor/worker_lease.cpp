@@ -73,7 +73,7 @@ void WorkerLease::declared_dead() {
   register_worker();
 }
 
-// SPEC §6: a daemon cut off from the database for longer than
+// docs/SPEC.md §6: a daemon cut off from the database for longer than
 // stuck_job_timeout stops its children, whose jobs others may have rescued.
 void WorkerLease::watch_contact() {
   contact_timer_.expires_after(std::chrono::seconds(1));

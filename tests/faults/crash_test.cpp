@@ -1,4 +1,4 @@
-// Daemons and the database dying under running jobs (SPEC §6, §7).
+// Daemons and the database dying under running jobs (docs/SPEC.md §6, §7).
 #include <signal.h>
 
 #include <catch2/catch.hpp>

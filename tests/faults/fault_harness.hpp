@@ -1,6 +1,6 @@
 // What every fault scenario shares: a database (the shared test cluster, or a
 // private one that the scenario may stop), daemons running the fault runner
-// with short timings, a side-effect log, and the check of SPEC §7: every job
+// with short timings, a side-effect log, and the check of docs/SPEC.md §7: every job
 // reached a terminal state, and no job recorded `done` ran to completion twice.
 #pragma once
 
@@ -31,7 +31,7 @@ class FaultHarness {
   // How many times each job logged "end": ran to completion.
   std::map<JobId, int> completions() const;
   std::string effects() const;
-  // Fails the current test unless SPEC §7 holds for every job in the table.
+  // Fails the current test unless docs/SPEC.md §7 holds for every job in the table.
   void check_guarantees() const;
 
  private:

@@ -1,5 +1,5 @@
 // The admin commands through the real `spawnq` binary: output, exit codes of
-// SPEC §1.1, one-line errors, and nothing written on bad input.
+// docs/SPEC.md §1.1, one-line errors, and nothing written on bad input.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <future>

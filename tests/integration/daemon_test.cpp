@@ -1,5 +1,5 @@
 // The daemon end to end: a real `spawnq work-all`, real job-runner processes,
-// real signals and a real PostgreSQL (SPEC §4, §5, §6).
+// real signals and a real PostgreSQL (docs/SPEC.md §4, §5, §6).
 #include <signal.h>
 
 #include <catch2/catch.hpp>
