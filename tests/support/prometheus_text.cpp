@@ -1,9 +1,11 @@
 #include "support/prometheus_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <vector>
 
 namespace spawnq::test {
 namespace {
@@ -41,9 +43,9 @@ std::string family_of(const std::string& name, const std::map<std::string, std::
 
 }  // namespace
 
-std::map<std::string, double> parse_prometheus_text(const std::string& text) {
+PrometheusSamples parse_prometheus_text(const std::string& text) {
   if (!text.empty() && text.back() != '\n') throw PrometheusFormatError("the text must end with a newline");
-  std::map<std::string, double> samples;
+  PrometheusSamples samples;
   std::map<std::string, std::string> types;
   std::set<std::string> finished_families;
   std::string current;
@@ -94,9 +96,9 @@ std::map<std::string, double> parse_prometheus_text(const std::string& text) {
       rest = label.suffix().str();
     }
     const double value = parse_value(m[4].str(), where);
-    const std::string key = name + (labels.empty() ? "" : "{" + labels + "}");
-    if (samples.count(key)) throw PrometheusFormatError(where + ": duplicate sample " + key);
-    samples[key] = value;
+    const std::string key = canonical_sample(name + (labels.empty() ? "" : "{" + labels + "}"));
+    if (samples.samples_.count(key)) throw PrometheusFormatError(where + ": duplicate sample " + key);
+    samples.samples_[key] = value;
     if (name.ends_with("_bucket") && family != name) {
       if (le.empty()) throw PrometheusFormatError(where + ": bucket without le");
       const std::string series = family + "{" + other_labels + "}";
@@ -107,6 +109,32 @@ std::map<std::string, double> parse_prometheus_text(const std::string& text) {
     }
   }
   return samples;
+}
+
+std::string canonical_sample(const std::string& sample) {
+  const auto open = sample.find('{');
+  if (open == std::string::npos || sample.back() != '}') return sample;
+  std::vector<std::string> labels;
+  std::string le;
+  for (std::string rest = sample.substr(open + 1, sample.size() - open - 2); !rest.empty();) {
+    std::smatch label;
+    if (!std::regex_search(rest, label, kLabel) || label.position(0) != 0) return sample;
+    const std::string text = label[1].str() + "=\"" + label[2].str() + "\"";
+    if (label[1].str() == "le") le = text;
+    else labels.push_back(text);
+    rest = label.suffix().str();
+  }
+  std::sort(labels.begin(), labels.end());
+  if (!le.empty()) labels.push_back(le);
+  std::string out = sample.substr(0, open + 1);
+  for (std::size_t i = 0; i < labels.size(); ++i) out += (i ? "," : "") + labels[i];
+  return out + "}";
+}
+
+double PrometheusSamples::at(const std::string& sample) const { return samples_.at(canonical_sample(sample)); }
+
+std::size_t PrometheusSamples::count(const std::string& sample) const {
+  return samples_.count(canonical_sample(sample));
 }
 
 }  // namespace spawnq::test

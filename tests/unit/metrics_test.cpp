@@ -42,7 +42,8 @@ TEST_CASE("metrics render as strict Prometheus text, and count what happened") {
 }
 
 TEST_CASE("label values are escaped") {
-  CHECK(prometheus_label("a\"b\\c\nd") == "a\\\"b\\\\c\\nd");
+  const Metrics metrics("a\"b\\c\nd");
+  CHECK(parse_prometheus_text(metrics.render()).count("spawnq_build_info{version=\"a\\\"b\\\\c\\nd\"}") == 1);
 }
 
 TEST_CASE("the strict reader refuses what Prometheus would refuse") {
@@ -55,4 +56,5 @@ TEST_CASE("the strict reader refuses what Prometheus would refuse") {
   CHECK_THROWS_AS(parse_prometheus_text("# TYPE h histogram\nh_bucket{le=\"1\"} 3\nh_bucket{le=\"+Inf\"} 2\n"),
                   PrometheusFormatError);
   CHECK(parse_prometheus_text("# TYPE x counter\nx{a=\"q\\\"\"} 1.5\n").at("x{a=\"q\\\"\"}") == 1.5);
+  CHECK(parse_prometheus_text("# TYPE x gauge\nx{b=\"2\",a=\"1\"} 3\n").at("x{a=\"1\",b=\"2\"}") == 3);
 }
