@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   }
   auto conn = spawnq::connect_database(url, "spawnq claim-cost");
   spawnq::JobStore store(*conn);
-  const spawnq::WorkerId worker = store.register_worker({"bench", 1, "", ""}, {"claim_cost"}, "bench");
+  const spawnq::WorkerId worker = store.workers().register_worker({"bench", 1, "", ""}, {"claim_cost"}, "bench");
   {
     pqxx::work w(*conn);
     w.exec("SELECT count(spawnq.enqueue('noop', queue => 'claim_cost')) FROM generate_series(1, " +
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   std::vector<double> record_us;
   for (int i = 0; i < claims; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto jobs = store.claim("claim_cost", 1, worker, 5);
+    const auto jobs = store.jobs().claim("claim_cost", 1, worker, 5);
     const auto t1 = std::chrono::steady_clock::now();
     if (jobs.size() != 1) {
       std::fprintf(stderr, "claim-cost: claim %d got %zu jobs\n", i, jobs.size());
@@ -64,12 +64,12 @@ int main(int argc, char** argv) {
     r.job_id = jobs[0].id;
     r.attempt = jobs[0].attempt;
     r.worker_id = worker;
-    store.record(r);
+    store.jobs().record(r);
     const auto t2 = std::chrono::steady_clock::now();
     claim_us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
     record_us.push_back(std::chrono::duration<double, std::micro>(t2 - t1).count());
   }
-  store.remove_worker(worker);
+  store.workers().remove_worker(worker);
   pqxx::work w(*conn);
   const auto rows = w.exec1("SELECT count(*) FROM spawnq.jobs")[0].as<long long>();
   std::printf("claim-cost: %lld rows in spawnq.jobs: claim p50 %.0f us, p99 %.0f us; outcome p50 %.0f us, p99 %.0f us\n",

@@ -19,15 +19,15 @@ struct CancelFlags {
 
 void cancel_running(CommandContext& ctx, JobId id, Duration wait) {
   const std::string job = "job " + std::to_string(id);
-  const auto owner = ctx.store().request_cancel(id);
+  const auto owner = ctx.store().admin().request_cancel(id);
   if (!owner) {
-    const auto status = ctx.store().job_status(id);
+    const auto status = ctx.store().jobs().job_status(id);
     throw RuntimeFailure(job + " is already " + std::string(status ? to_string(*status) : "gone"));
   }
   const std::string worker = *owner ? "worker " + std::to_string(**owner) : "an unknown worker";
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
-    const auto status = ctx.store().job_status(id);
+    const auto status = ctx.store().jobs().job_status(id);
     if (status && *status == JobStatus::cancelled) {
       std::cout << job << " cancelled (stopped by " << worker << ")\n";
       return;
@@ -59,7 +59,7 @@ Command add_cancel_command(CLI::App& app, CommandContext& ctx) {
               if (!parsed) throw UsageError("--wait: must be a duration such as 10, 10s or 1m, got '" + *flags->wait + "'");
               wait = *parsed;
             }
-            const CancelResult result = ctx.store().cancel(flags->id);
+            const CancelResult result = ctx.store().admin().cancel(flags->id);
             const std::string job = "job " + std::to_string(flags->id);
             switch (result.kind) {
               case CancelResult::Kind::cancelled:

@@ -29,7 +29,7 @@ Command add_cleanup_command(CLI::App& app, CommandContext& ctx) {
                 {JobStatus::done, JobStatus::dead, JobStatus::failed, JobStatus::cancelled});
             const auto older_than = std::chrono::milliseconds(
                 static_cast<std::int64_t>(flags->days * 86'400'000.0));
-            const auto deleted = ctx.store().cleanup(older_than, statuses);
+            const auto deleted = ctx.store().admin().cleanup(older_than, statuses);
             std::cout << "deleted " << deleted << " job" << (deleted == 1 ? "" : "s") << "\n";
           }};
 }

@@ -29,7 +29,7 @@ Command add_enqueue_command(CLI::App& app, CommandContext& ctx) {
               std::cerr << "spawnq: warning: queue '" << request.queue << "' is not configured in "
                         << config.source << "; the job waits until a daemon serves that queue\n";
             }
-            std::cout << ctx.store().enqueue(request) << "\n";
+            std::cout << ctx.store().jobs().enqueue(request) << "\n";
           }};
 }
 

@@ -15,7 +15,7 @@ Command add_envelope_command(CLI::App& app, CommandContext& ctx) {
   auto id = std::make_shared<JobId>(0);
   sub->add_option("ID", *id, "Job id")->required();
   return {sub, [&ctx, id] {
-            auto job = ctx.store().load_job(*id, 0);
+            auto job = ctx.store().jobs().load_job(*id, 0);
             if (!job) throw RuntimeFailure("job " + std::to_string(*id) + " not found");
             const QueueConfig queue = ctx.config().settings_for(job->queue);
             if (job->max_attempts == 0) job->max_attempts = queue.max_attempts;

@@ -22,11 +22,11 @@ Command add_pause_or_resume(CLI::App& app, CommandContext& ctx, bool pause) {
             JobStore& store = ctx.store();
             if (pause) {
               std::cout << "queue " << *queue
-                        << (store.set_queue_paused(*queue, true) ? " paused: no daemon claims from it; running jobs finish"
+                        << (store.admin().set_queue_paused(*queue, true) ? " paused: no daemon claims from it; running jobs finish"
                                                       : " was already paused")
                         << "\n";
             } else {
-              std::cout << "queue " << *queue << (store.set_queue_paused(*queue, false) ? " resumed" : " was not paused")
+              std::cout << "queue " << *queue << (store.admin().set_queue_paused(*queue, false) ? " resumed" : " was not paused")
                         << "\n";
             }
           }};

@@ -36,7 +36,7 @@ Command add_record_command(CLI::App& app, CommandContext& ctx) {
   sub->add_flag("--commit", flags->commit, "Write it (otherwise only print it)");
   return {sub, [&ctx, flags] {
             if (!flags->exit_code && !flags->signal) throw UsageError("--exit-code or --signal is required");
-            auto job = ctx.store().load_job(flags->id, 0);
+            auto job = ctx.store().jobs().load_job(flags->id, 0);
             if (!job) throw RuntimeFailure("job " + std::to_string(flags->id) + " not found");
             const QueueConfig queue = ctx.config().settings_for(job->queue);
             AttemptFacts facts;
@@ -68,8 +68,8 @@ Command add_record_command(CLI::App& app, CommandContext& ctx) {
             r.outcome = decision.outcome;
             if (decision.error) r.error = to_valid_utf8(*decision.error);
             (facts.exit.signaled ? r.signal : r.exit_code) = facts.exit.value;
-            if (!ctx.store().record_manual(r)) {
-              const auto status = ctx.store().job_status(flags->id);
+            if (!ctx.store().jobs().record_manual(r)) {
+              const auto status = ctx.store().jobs().job_status(flags->id);
               throw RuntimeFailure("job " + std::to_string(flags->id) + " is " +
                                    std::string(status ? to_string(*status) : "gone") +
                                    "; a run by hand is recorded only for pending, retry_wait, failed "

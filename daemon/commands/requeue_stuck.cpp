@@ -32,7 +32,7 @@ Command add_requeue_stuck_command(CLI::App& app, CommandContext& ctx) {
               }
               silent_for = *parsed;
             }
-            const auto jobs = ctx.store().requeue_stuck(flags->queue, silent_for,
+            const auto jobs = ctx.store().workers().requeue_stuck(flags->queue, silent_for,
                                                         ctx.config().default_max_attempts);
             for (const RequeuedJob& job : jobs) {
               std::cout << "queue=" << job.queue << " job=" << job.id << " → " << to_string(job.status)

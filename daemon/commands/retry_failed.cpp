@@ -29,7 +29,7 @@ Command add_retry_failed_command(CLI::App& app, CommandContext& ctx) {
             if (flags->limit && *flags->limit < 1) {
               throw UsageError("--limit: must be ≥ 1, got " + std::to_string(*flags->limit));
             }
-            const auto ids = ctx.store().retry_failed(flags->queue, statuses, flags->limit);
+            const auto ids = ctx.store().admin().retry_failed(flags->queue, statuses, flags->limit);
             std::cout << "re-queued " << ids.size() << " job" << (ids.size() == 1 ? "" : "s") << "\n";
           }};
 }

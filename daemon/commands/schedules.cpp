@@ -69,7 +69,7 @@ Command add_schedules_command(CLI::App& app, CommandContext& ctx) {
             const Config& config = ctx.config();
             std::vector<std::string> names;
             for (const ScheduleConfig& s : config.schedules) names.push_back(s.name);
-            const std::vector<ScheduleState> states = ctx.store().schedule_states(names);
+            const std::vector<ScheduleState> states = ctx.store().schedules().schedule_states(names);
             const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
             std::vector<Row> rows;
             for (const ScheduleConfig& s : config.schedules) {

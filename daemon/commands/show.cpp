@@ -46,7 +46,7 @@ Command add_show_command(CLI::App& app, CommandContext& ctx) {
   sub->add_option("ID", flags->id, "Job id")->required();
   sub->add_flag("--json", flags->json, "One JSON document on stdout");
   return {sub, [&ctx, flags] {
-            const auto details = ctx.store().show(flags->id);
+            const auto details = ctx.store().admin().show(flags->id);
             if (!details) throw RuntimeFailure("job " + std::to_string(flags->id) + " not found");
             if (flags->json) {
               nlohmann::ordered_json document = details->job;

@@ -77,9 +77,9 @@ Command add_stats_command(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--queue", flags->queue, "Only this queue");
   sub->add_flag("--json", flags->json, "One JSON document on stdout");
   return {sub, [&ctx, flags] {
-            const auto all = merge_with_config(ctx.store().stats(flags->queue), ctx.config(),
+            const auto all = merge_with_config(ctx.store().admin().stats(flags->queue), ctx.config(),
                                                flags->queue);
-            const std::vector<std::string> paused = ctx.store().paused_queues();
+            const std::vector<std::string> paused = ctx.store().admin().paused_queues();
             if (flags->json) print_json(all, paused);
             else print_table(all, paused);
             std::cout.flush();

@@ -59,7 +59,7 @@ void RetentionSweeper::sweep(std::size_t index, std::int64_t deleted_so_far, int
   if (index == 0) busy_ = false;
   const auto [status, age] = retention_[index];
   db_.post<std::optional<std::int64_t>>(
-      [status = status, age = age](JobStore& store) { return store.sweep_expired(status, age, kBatchSize); },
+      [status = status, age = age](JobStore& store) { return store.admin().sweep_expired(status, age, kBatchSize); },
       [this, index, deleted_so_far, batches, status = status, age = age](std::optional<std::int64_t> deleted) {
         const std::int64_t total = deleted_so_far + deleted.value_or(0);
         if (deleted && *deleted == kBatchSize && batches + 1 < kMaxBatches) {

@@ -48,7 +48,7 @@ void Scheduler::start() {
   std::vector<std::string> names;
   for (const Entry& entry : entries_) names.push_back(entry.config.name);
   db_.post<std::vector<ScheduleState>>(
-      [names](JobStore& store) { return store.schedule_states(names); },
+      [names](JobStore& store) { return store.schedules().schedule_states(names); },
       [this](std::vector<ScheduleState> states) {
         if (stopped_) return;
         for (Entry& entry : entries_) {
@@ -111,7 +111,7 @@ void Scheduler::fire(Entry& entry, std::chrono::sys_seconds tick) {
   const std::string name = c.name;
   const std::string queue = c.queue;
   db_.post<TickResult>(
-      [t](JobStore& store) { return store.fire_tick(t); },
+      [t](JobStore& store) { return store.schedules().fire_tick(t); },
       [name, queue, tick](TickResult result) {
         switch (result.kind) {
           case TickResult::Kind::enqueued:

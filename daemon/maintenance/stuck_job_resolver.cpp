@@ -41,7 +41,7 @@ void StuckJobResolver::rescue_predecessors(WorkerId self, const WorkerIdentity& 
   db_.post<std::vector<WorkerId>>(
       [self, identity](JobStore& store) {
         std::vector<WorkerId> gone;
-        for (const WorkerRow& row : store.same_host_workers(identity.host, self)) {
+        for (const WorkerRow& row : store.workers().same_host_workers(identity.host, self)) {
           if (provably_gone(row, identity, pid_running)) gone.push_back(row.id);
         }
         return gone;
@@ -60,8 +60,8 @@ void StuckJobResolver::sweep(std::vector<WorkerId> dead) {
   using Result = std::pair<std::vector<RequeuedJob>, std::vector<WorkerId>>;
   db_.post<Result>(
       [=](JobStore& store) {
-        auto rescued = store.requeue_stuck(std::nullopt, silent_for, max_attempts, dead, self);
-        return Result{std::move(rescued), store.forget_workers(silent_for, dead, self)};
+        auto rescued = store.workers().requeue_stuck(std::nullopt, silent_for, max_attempts, dead, self);
+        return Result{std::move(rescued), store.workers().forget_workers(silent_for, dead, self)};
       },
       [](Result result) {
         for (const RequeuedJob& job : result.first) {

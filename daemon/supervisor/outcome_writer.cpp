@@ -36,7 +36,7 @@ void OutcomeWriter::flush() {
   records.reserve(batch->size());
   for (const auto& [record, done] : *batch) records.push_back(record);
   db_.post_fenced<std::vector<bool>>(
-      [records = std::move(records)](JobStore& store) { return store.record_batch(records); },
+      [records = std::move(records)](JobStore& store) { return store.jobs().record_batch(records); },
       [this, batch](std::vector<bool> applied, bool in_doubt) {
         in_flight_ = 0;
         retries_ = 0;

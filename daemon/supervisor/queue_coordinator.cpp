@@ -73,11 +73,11 @@ void QueueCoordinator::claim() {
         // A claim lost with the connection may have committed: give back any
         // row we hold but never heard of before claiming more.
         if (reconcile) {
-          for (JobId id : store.release_unknown_claims(worker, queue, known)) {
+          for (JobId id : store.jobs().release_unknown_claims(worker, queue, known)) {
             spdlog::warn("queue={} job={} released: claimed by a lost connection", queue, id);
           }
         }
-        return store.claim(queue, static_cast<int>(free), worker, max_attempts, limits);
+        return store.jobs().claim(queue, static_cast<int>(free), worker, max_attempts, limits);
       },
       [this, free, asked_at](std::vector<ClaimedJob> jobs) {
         must_reconcile_ = false;
@@ -203,7 +203,7 @@ void QueueCoordinator::record(const ClaimedJob& job, WorkerId worker, const Deci
         }
         // Daemons holding back jobs for this limit may claim again now.
         if (applied && wake_others) {
-          db_.fire_and_forget([queue = name()](JobStore& store) { store.wake_queue(queue); });
+          db_.fire_and_forget([queue = name()](JobStore& store) { store.admin().wake_queue(queue); });
         }
       },
       [this, summary](const std::string& error) {
@@ -239,7 +239,7 @@ void QueueCoordinator::send_progress(JobId id) {
   const JobId job = id;
   const int attempt = run.job.attempt;
   const WorkerId worker = run.worker;
-  db_.fire_and_forget([=](JobStore& store) { store.update_progress(job, attempt, worker, fraction); });
+  db_.fire_and_forget([=](JobStore& store) { store.jobs().update_progress(job, attempt, worker, fraction); });
   run.progress_timer->expires_after(kProgressInterval);
   run.progress_timer->async_wait([this, id](const boost::system::error_code& ec) {
     if (!ec) send_progress(id);

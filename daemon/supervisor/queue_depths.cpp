@@ -6,7 +6,7 @@ namespace spawnq {
 
 void QueueDepths::start() {
   db_.post<std::vector<QueueStats>>(
-      [](JobStore& store) { return store.stats(std::nullopt); },
+      [](JobStore& store) { return store.admin().stats(std::nullopt); },
       [this](std::vector<QueueStats> all) {
         depths_.clear();
         for (const QueueStats& q : all) {

@@ -30,7 +30,7 @@ void WorkerLease::stop() {
 void WorkerLease::register_worker() {
   db_.post<WorkerId>(
       [identity = identity_, queues = queues_](JobStore& store) {
-        return store.register_worker(identity, queues, kVersion);
+        return store.workers().register_worker(identity, queues, kVersion);
       },
       [this](WorkerId worker) {
         if (released_) return;
@@ -53,7 +53,7 @@ void WorkerLease::heartbeat() {
     if (!worker_) return;  // registering anew
     const WorkerId worker = *worker_;
     db_.post<HeartbeatResult>(
-        [worker](JobStore& store) { return store.heartbeat(worker); },
+        [worker](JobStore& store) { return store.workers().heartbeat(worker); },
         [this, worker](HeartbeatResult result) {
           if (!result.registered && worker_ == worker) return declared_dead();
           callbacks_.heartbeat(result);
@@ -101,7 +101,7 @@ void WorkerLease::release(std::function<void()> done) {
   stop();
   if (!worker_) return done();
   const WorkerId worker = *std::exchange(worker_, std::nullopt);
-  db_.post<bool>([worker](JobStore& store) { store.remove_worker(worker); return true; },
+  db_.post<bool>([worker](JobStore& store) { store.workers().remove_worker(worker); return true; },
                  [done](bool) { done(); }, [done](std::exception_ptr) { done(); }, OnOutage::fail);
 }
 

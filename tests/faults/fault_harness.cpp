@@ -43,7 +43,7 @@ std::vector<JobId> FaultHarness::add_effects(int count, const std::string& paylo
     EnqueueRequest request;
     request.job_type = "effect";
     request.payload_json = payload;
-    ids.push_back(store.enqueue(request));
+    ids.push_back(store.jobs().enqueue(request));
   }
   return ids;
 }

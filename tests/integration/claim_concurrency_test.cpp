@@ -21,11 +21,11 @@ TEST_CASE("four connections claiming 2,000 jobs at once never share a job and ge
     claimers.push_back(std::async(std::launch::async, [&db, &ready, i] {
       auto conn = db.connect();
       JobStore store(*conn);
-      const WorkerId worker = store.register_worker({"test", 1000 + i, "", ""}, {"default"}, "test");
+      const WorkerId worker = store.workers().register_worker({"test", 1000 + i, "", ""}, {"default"}, "test");
       ready.arrive_and_wait();
       std::vector<JobId> mine;
       for (;;) {
-        const auto batch = store.claim("default", 7, worker, 5);
+        const auto batch = store.jobs().claim("default", 7, worker, 5);
         if (batch.empty()) return mine;
         for (const ClaimedJob& job : batch) mine.push_back(job.id);
       }

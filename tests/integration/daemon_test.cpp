@@ -48,7 +48,7 @@ struct Harness {
     request.job_type = job_type;
     request.payload_json = payload;
     request.queue = queue;
-    return store.enqueue(request);
+    return store.jobs().enqueue(request);
   }
   std::string field(JobId id, const std::string& expression) {
     return db.value("SELECT " + expression + " FROM spawnq.jobs WHERE id = " + std::to_string(id));
@@ -288,7 +288,7 @@ TEST_CASE("daemon: a dependent runs only after its dependency, and is cancelled 
   EnqueueRequest after_first;
   after_first.job_type = "noop";
   after_first.after = {first};
-  const JobId second = h.store.enqueue(after_first);
+  const JobId second = h.store.jobs().enqueue(after_first);
   REQUIRE(h.reaches(second, "done"));
   CHECK(h.db.value("SELECT b.started_at >= a.finished_at FROM spawnq.jobs a, spawnq.jobs b WHERE a.id = " +
                    std::to_string(first) + " AND b.id = " + std::to_string(second)) == "t");
@@ -297,7 +297,7 @@ TEST_CASE("daemon: a dependent runs only after its dependency, and is cancelled 
   EnqueueRequest after_failing;
   after_failing.job_type = "noop";
   after_failing.after = {failing};
-  const JobId doomed = h.store.enqueue(after_failing);
+  const JobId doomed = h.store.jobs().enqueue(after_failing);
   REQUIRE(h.reaches(doomed, "cancelled"));
   CHECK(h.field(doomed, "last_error") == "dependency " + std::to_string(failing) + " ended failed");
   CHECK(h.field(doomed, "attempts") == "0");  // never ran
@@ -338,6 +338,11 @@ TEST_CASE("daemon: a rate limit holds across two daemons") {
   for (int i = 0; i < 8; ++i) ids.push_back(h.add("limited"));
   REQUIRE(wait_until([&] { return h.db.value("SELECT count(*) FROM spawnq.jobs WHERE status <> 'pending'") == "3"; },
                      10s));
-  std::this_thread::sleep_for(1s);  // several polls of both daemons
+  // Both daemons claim again after this (each claim also stamps its
+  // worker's heartbeat_at): the limit must still hold then.
+  const std::string since = h.db.value("SELECT (now() + interval '500 ms')::text");
+  REQUIRE(wait_until([&] {
+    return h.db.value("SELECT count(*) FILTER (WHERE heartbeat_at > '" + since + "'::timestamptz) FROM spawnq.workers") == "2";
+  }, 10s));
   CHECK(h.db.value("SELECT count(*) FROM spawnq.jobs WHERE started_at IS NOT NULL") == "3");
 }

@@ -60,7 +60,7 @@ TEST_CASE("tui: the dashboard shows the queues and a running job, and q drains a
   EnqueueRequest sleeper;
   sleeper.job_type = "sleep";
   sleeper.payload_json = R"({"seconds": 3})";
-  const JobId id = store.enqueue(sleeper);
+  const JobId id = store.jobs().enqueue(sleeper);
   const std::string row = std::to_string(id) + " sleep";
   REQUIRE(wait_until([&] { return terminal.screen().find(row) != std::string::npos; }, 10s));
   const std::string screen = terminal.screen();

@@ -38,7 +38,7 @@ TEST_CASE("daemon: PostgreSQL stopped while jobs run and started again loses no 
       EnqueueRequest request;
       request.job_type = "sleep";
       request.payload_json = R"({"seconds": 1.5})";
-      store.enqueue(request);
+      store.jobs().enqueue(request);
     }
   }
   DaemonProcess daemon(cluster.url(),
@@ -62,7 +62,7 @@ TEST_CASE("daemon: PostgreSQL stopped while jobs run and started again loses no 
     JobStore store(conn);
     EnqueueRequest request;
     request.job_type = "noop";
-    store.enqueue(request);
+    store.jobs().enqueue(request);
   }
   CHECK(wait_until([&] { return value(cluster.url(), "SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "4"; },
                    10s));

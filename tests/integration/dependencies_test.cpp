@@ -16,7 +16,7 @@ JobId add_after(Store& s, std::vector<JobId> after, const std::string& job_type 
   EnqueueRequest request;
   request.job_type = job_type;
   request.after = std::move(after);
-  return s.store.enqueue(request);
+  return s.store.jobs().enqueue(request);
 }
 
 std::string field(Store& s, JobId id, const std::string& expression) {
@@ -24,7 +24,7 @@ std::string field(Store& s, JobId id, const std::string& expression) {
 }
 
 void finish(Store& s, const ClaimedJob& job, JobStatus status) {
-  REQUIRE(s.store.record(s.outcome(job, status, status == JobStatus::done ? AttemptOutcome::success
+  REQUIRE(s.store.jobs().record(s.outcome(job, status, status == JobStatus::done ? AttemptOutcome::success
                                                                            : AttemptOutcome::fail)));
 }
 
@@ -38,14 +38,14 @@ TEST_CASE("dependencies: a job waits until every dependency is done, then become
   CHECK(field(s, c, "status || ' ' || blocked_by || ' ' || depends_on::text") ==
         "pending 2 {" + std::to_string(a) + "," + std::to_string(b) + "}");
 
-  auto first = s.store.claim("default", 10, s.worker, 5);
+  auto first = s.store.jobs().claim("default", 10, s.worker, 5);
   REQUIRE(first.size() == 2);  // a and b, never c
   finish(s, first[0], JobStatus::done);
   CHECK(field(s, c, "blocked_by") == "1");
-  CHECK(s.store.claim("default", 10, s.worker, 5).empty());
+  CHECK(s.store.jobs().claim("default", 10, s.worker, 5).empty());
   finish(s, first[1], JobStatus::done);
   CHECK(field(s, c, "blocked_by") == "0");
-  const auto next = s.store.claim("default", 10, s.worker, 5);
+  const auto next = s.store.jobs().claim("default", 10, s.worker, 5);
   REQUIRE(next.size() == 1);
   CHECK(next[0].id == c);
   CHECK(s.db.value("SELECT count(*) FROM spawnq.job_dependencies") == "0");
@@ -58,7 +58,7 @@ TEST_CASE("dependencies: a failed dependency cancels its dependents, down the ch
   const JobId c = add_after(s, {b});
   const JobId other = s.add("noop");
   const JobId d = add_after(s, {other, b});
-  const auto claimed = s.store.claim("default", 10, s.worker, 5);
+  const auto claimed = s.store.jobs().claim("default", 10, s.worker, 5);
   REQUIRE(claimed.size() == 2);  // a and other
   finish(s, claimed[0], JobStatus::failed);
   CHECK(field(s, b, "status || ': ' || last_error") == "cancelled: dependency " + std::to_string(a) + " ended failed");
@@ -74,12 +74,12 @@ TEST_CASE("dependencies: a failed dependency cancels its dependents, down the ch
 TEST_CASE("dependencies: dependencies already finished are settled at enqueue") {
   Store s;
   const JobId a = s.add("noop");
-  finish(s, s.store.claim("default", 1, s.worker, 5).at(0), JobStatus::done);
+  finish(s, s.store.jobs().claim("default", 1, s.worker, 5).at(0), JobStatus::done);
   const JobId ready = add_after(s, {a});
   CHECK(field(s, ready, "status || ' ' || blocked_by") == "pending 0");
 
   const JobId b = s.add("noop");
-  finish(s, s.store.claim("default", 1, s.worker, 5).at(0), JobStatus::done);  // ready or b: one is done
+  finish(s, s.store.jobs().claim("default", 1, s.worker, 5).at(0), JobStatus::done);  // ready or b: one is done
   const JobId doomed = s.add("noop");
   s.db.sql("UPDATE spawnq.jobs SET status = 'dead', finished_at = now() WHERE id = " + std::to_string(doomed));
   const JobId late = add_after(s, {b, doomed});

@@ -66,7 +66,7 @@ TEST_CASE("http: /metrics parses strictly and its counters move when jobs run") 
   JobStore store(*conn);
   EnqueueRequest noop;
   noop.job_type = "noop";
-  for (int i = 0; i < 2; ++i) store.enqueue(noop);
+  for (int i = 0; i < 2; ++i) store.jobs().enqueue(noop);
   REQUIRE(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "2"; }, 10s));
   const auto samples = parse_prometheus_text(request(port, http::verb::get, "/metrics").body);
   CHECK(samples.at(done) == 2);
@@ -86,7 +86,7 @@ TEST_CASE("http: /status shows queues and running jobs, and nothing is writable"
   EnqueueRequest sleeper;
   sleeper.job_type = "sleep";
   sleeper.payload_json = R"({"seconds": 5})";
-  const JobId id = store.enqueue(sleeper);
+  const JobId id = store.jobs().enqueue(sleeper);
   nlohmann::json status;
   REQUIRE(wait_until([&] {
     status = nlohmann::json::parse(request(port, http::verb::get, "/status").body);

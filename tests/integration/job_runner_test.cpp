@@ -77,9 +77,9 @@ TEST_CASE("job-runner --job-id reports failures, and refuses jobs it cannot run"
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.output, Contains("job 999999 not found"));
 
-  const WorkerId worker = store.register_worker({"h", 1, "", ""}, {"default"}, "t");
+  const WorkerId worker = store.workers().register_worker({"h", 1, "", ""}, {"default"}, "t");
   const JobId held = enqueue(store, "noop", "{}");
-  store.claim("default", 10, worker, 5);
+  store.jobs().claim("default", 10, worker, 5);
   const Run refused = job_runner(db.url(), "--job-id=" + std::to_string(held) + " --commit");
   CHECK(refused.exit_code == 1);
   CHECK_THAT(refused.output, Contains("is processing"));

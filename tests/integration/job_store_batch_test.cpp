@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/job_store.hpp"
-#include "common/job_store_sql.hpp"
+#include "common/job_queue.hpp"
 #include "support/store_fixture.hpp"
 
 using namespace spawnq;
@@ -14,7 +14,7 @@ using spawnq::test::Store;
 namespace {
 
 std::string claim_sql() {
-  for (const Statement& statement : job_store_statements()) {
+  for (const Statement& statement : job_queue_statements()) {
     if (std::string(statement.name) == "claim") return statement.sql;
   }
   FAIL("no claim statement");
@@ -38,7 +38,7 @@ std::string claim_plan(Store& s, const std::string& plan_cache_mode) {
 TEST_CASE("one batch writes many outcomes, each fenced on its own") {
   Store s;
   for (int i = 0; i < 4; ++i) s.add("noop");
-  const auto jobs = s.store.claim("default", 4, s.worker, 5);
+  const auto jobs = s.store.jobs().claim("default", 4, s.worker, 5);
   REQUIRE(jobs.size() == 4);
 
   AttemptRecord done = s.outcome(jobs[0], JobStatus::done, AttemptOutcome::success);
@@ -55,7 +55,7 @@ TEST_CASE("one batch writes many outcomes, each fenced on its own") {
   AttemptRecord stranger = s.outcome(jobs[3], JobStatus::done, AttemptOutcome::success);
   stranger.worker_id = s.worker + 1000;  // not the holder: must change nothing
 
-  const auto applied = s.store.record_batch({done, retry, killed, stranger});
+  const auto applied = s.store.jobs().record_batch({done, retry, killed, stranger});
   CHECK(applied == std::vector<bool>{true, true, true, false});
 
   auto row = [&](JobId id) {
@@ -75,8 +75,8 @@ TEST_CASE("one batch writes many outcomes, each fenced on its own") {
                    std::to_string(jobs[3].id)) == "t");
 
   // Written once: the same batch again wins nothing.
-  CHECK(s.store.record_batch({done, retry}) == std::vector<bool>{false, false});
-  CHECK(s.store.record_batch({}).empty());
+  CHECK(s.store.jobs().record_batch({done, retry}) == std::vector<bool>{false, false});
+  CHECK(s.store.jobs().record_batch({}).empty());
 }
 
 TEST_CASE("the claim reads the partial index of eligible rows, never the finished ones") {
@@ -95,5 +95,5 @@ TEST_CASE("the claim reads the partial index of eligible rows, never the finishe
     CHECK(plan.find("jobs_claim_idx") != std::string::npos);
     CHECK(plan.find("Seq Scan on jobs") == std::string::npos);
   }
-  CHECK(s.store.claim("default", 20, s.worker, 5).size() == 10);
+  CHECK(s.store.jobs().claim("default", 20, s.worker, 5).size() == 10);
 }

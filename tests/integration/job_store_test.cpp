@@ -21,7 +21,7 @@ TEST_CASE("enqueue stores the request, and defaults fill the rest") {
   request.max_attempts = 3;
   request.reference = "ref-1";
   request.job_group = "g";
-  const JobId id = s.store.enqueue(request);
+  const JobId id = s.store.jobs().enqueue(request);
   const auto row = s.db.sql("SELECT queue, job_type, payload->>'to', status, priority, attempts, "
                             "max_attempts, reference, job_group, available_at <= now() "
                             "FROM spawnq.jobs WHERE id = " + std::to_string(id))[0];
@@ -46,11 +46,11 @@ TEST_CASE("a delay and a run_at put available_at in the future by the database's
   EnqueueRequest delayed;
   delayed.job_type = "noop";
   delayed.delay = 1h;
-  const JobId a = s.store.enqueue(delayed);
+  const JobId a = s.store.jobs().enqueue(delayed);
   EnqueueRequest at;
   at.job_type = "noop";
   at.run_at = "2100-01-01T00:00:00+00:00";
-  const JobId b = s.store.enqueue(at);
+  const JobId b = s.store.jobs().enqueue(at);
   CHECK(s.db.value("SELECT available_at BETWEEN now() + interval '59 minutes' AND now() + interval "
                    "'61 minutes' FROM spawnq.jobs WHERE id = " + std::to_string(a)) == "t");
   CHECK(s.db.value("SELECT available_at = '2100-01-01 00:00:00+00' FROM spawnq.jobs WHERE id = " +
@@ -69,14 +69,14 @@ TEST_CASE("claims come in priority order, then by availability, then by id") {
            std::to_string(low_older) + "," + std::to_string(low_older_later_id) + ")");
 
   SECTION("in one batch") {
-    CHECK(ids_of(s.store.claim("default", 10, s.worker, 5)) ==
+    CHECK(ids_of(s.store.jobs().claim("default", 10, s.worker, 5)) ==
           std::vector<JobId>{high, low_older, low_older_later_id, low_old});
   }
   SECTION("one at a time") {
     std::vector<JobId> order;
-    for (int i = 0; i < 4; ++i) order.push_back(ids_of(s.store.claim("default", 1, s.worker, 5)).at(0));
+    for (int i = 0; i < 4; ++i) order.push_back(ids_of(s.store.jobs().claim("default", 1, s.worker, 5)).at(0));
     CHECK(order == std::vector<JobId>{high, low_older, low_older_later_id, low_old});
-    CHECK(s.store.claim("default", 1, s.worker, 5).empty());
+    CHECK(s.store.jobs().claim("default", 1, s.worker, 5).empty());
   }
 }
 
@@ -85,14 +85,14 @@ TEST_CASE("a claim takes only its own queue, at most the limit, and never future
   const JobId later = s.add("noop");
   s.db.sql("UPDATE spawnq.jobs SET available_at = now() + interval '1 hour'");
   s.add("noop", 5, "emails");
-  CHECK(s.store.claim("default", 10, s.worker, 5).empty());
+  CHECK(s.store.jobs().claim("default", 10, s.worker, 5).empty());
 
   s.db.sql("UPDATE spawnq.jobs SET available_at = now() - interval '1 second' WHERE id = " +
            std::to_string(later));
   for (int i = 0; i < 5; ++i) s.add("noop");
-  CHECK(s.store.claim("default", 3, s.worker, 5).size() == 3);
-  CHECK(s.store.claim("default", 10, s.worker, 5).size() == 3);
-  CHECK(s.store.claim("emails", 10, s.worker, 5).size() == 1);
+  CHECK(s.store.jobs().claim("default", 3, s.worker, 5).size() == 3);
+  CHECK(s.store.jobs().claim("default", 10, s.worker, 5).size() == 3);
+  CHECK(s.store.jobs().claim("emails", 10, s.worker, 5).size() == 1);
 }
 
 TEST_CASE("a claim counts the attempt, opens its attempt row and resolves max_attempts") {
@@ -101,8 +101,8 @@ TEST_CASE("a claim counts the attempt, opens its attempt row and resolves max_at
   request.job_type = "noop";
   request.payload_json = R"({"n":1})";
   request.reference = "r";
-  const JobId id = s.store.enqueue(request);
-  const auto claimed = s.store.claim("default", 1, s.worker, 7);
+  const JobId id = s.store.jobs().enqueue(request);
+  const auto claimed = s.store.jobs().claim("default", 1, s.worker, 7);
   REQUIRE(claimed.size() == 1);
   const ClaimedJob& job = claimed[0];
   CHECK(job.id == id);
@@ -124,19 +124,19 @@ TEST_CASE("a live reference names one job, and a finished one frees it") {
   EnqueueRequest request;
   request.job_type = "noop";
   request.reference = "order-7";
-  const JobId first = s.store.enqueue(request);
-  CHECK(s.store.enqueue(request) == first);
+  const JobId first = s.store.jobs().enqueue(request);
+  CHECK(s.store.jobs().enqueue(request) == first);
   CHECK(s.db.value("SELECT spawnq.enqueue(job_type => 'other', reference => 'order-7')") ==
         std::to_string(first));
 
   EnqueueRequest elsewhere = request;
   elsewhere.queue = "emails";
-  CHECK(s.store.enqueue(elsewhere) != first);
+  CHECK(s.store.jobs().enqueue(elsewhere) != first);
 
-  const auto claimed = s.store.claim("default", 1, s.worker, 5);
-  CHECK(s.store.enqueue(request) == first);  // processing is still live
-  REQUIRE(s.store.record(s.outcome(claimed.at(0), JobStatus::done, AttemptOutcome::success)));
-  const JobId second = s.store.enqueue(request);
+  const auto claimed = s.store.jobs().claim("default", 1, s.worker, 5);
+  CHECK(s.store.jobs().enqueue(request) == first);  // processing is still live
+  REQUIRE(s.store.jobs().record(s.outcome(claimed.at(0), JobStatus::done, AttemptOutcome::success)));
+  const JobId second = s.store.jobs().enqueue(request);
   CHECK(second != first);
   CHECK(s.db.value("SELECT count(*) FROM spawnq.jobs WHERE reference = 'order-7'") == "3");
 }
@@ -147,8 +147,8 @@ TEST_CASE("producers can enqueue with plain SQL, and the schema refuses impossib
   s.db.value("SELECT spawnq.enqueue(job_type => 'send_email', payload => '{\"to\":\"a@b\"}'::jsonb, "
              "queue => 'emails', priority => 5, run_at => now(), max_attempts => NULL, "
              "reference => NULL, job_group => NULL)");
-  CHECK(s.store.claim("default", 5, s.worker, 5).size() == 1);
-  CHECK(s.store.claim("emails", 5, s.worker, 5).size() == 1);
+  CHECK(s.store.jobs().claim("default", 5, s.worker, 5).size() == 1);
+  CHECK(s.store.jobs().claim("emails", 5, s.worker, 5).size() == 1);
   CHECK_THROWS_AS(s.db.sql("INSERT INTO spawnq.jobs (job_type, status) VALUES ('x', 'running')"),
                   pqxx::check_violation);
   CHECK_THROWS_AS(s.db.sql("INSERT INTO spawnq.jobs (job_type, priority) VALUES ('x', 11)"),
@@ -180,43 +180,43 @@ TEST_CASE("a committed insert notifies the queue's channel") {
 TEST_CASE("recording an outcome is fenced by job, attempt and worker") {
   Store s;
   const JobId id = s.add("noop");
-  const ClaimedJob job = s.store.claim("default", 1, s.worker, 5).at(0);
+  const ClaimedJob job = s.store.jobs().claim("default", 1, s.worker, 5).at(0);
 
   AttemptRecord stranger = s.outcome(job, JobStatus::done, AttemptOutcome::success);
   stranger.worker_id = s.worker + 1000;
-  CHECK_FALSE(s.store.record(stranger));
+  CHECK_FALSE(s.store.jobs().record(stranger));
   AttemptRecord stale = s.outcome(job, JobStatus::done, AttemptOutcome::success);
   stale.attempt = 2;
-  CHECK_FALSE(s.store.record(stale));
+  CHECK_FALSE(s.store.jobs().record(stale));
   CHECK(s.status(id) == "processing");
 
   AttemptRecord mine = s.outcome(job, JobStatus::done, AttemptOutcome::success);
   mine.pid = 777;
   mine.exit_code = 0;
   mine.output_tail = "hello\n";
-  CHECK(s.store.record(mine));
+  CHECK(s.store.jobs().record(mine));
   CHECK(s.db.value("SELECT status || ' ' || progress || ' ' || (finished_at IS NOT NULL) "
                    "FROM spawnq.jobs") == "done 1 true");
   CHECK(s.db.value("SELECT outcome || ' ' || pid || ' ' || exit_code || ' ' || output_tail "
                    "FROM spawnq.job_attempts") == "success 777 0 hello\n");
-  CHECK_FALSE(s.store.record(mine));  // already recorded: nothing to win twice
+  CHECK_FALSE(s.store.jobs().record(mine));  // already recorded: nothing to win twice
 }
 
 TEST_CASE("a retry waits out its delay, keeping the error") {
   Store s;
   const JobId id = s.add("noop");
-  const ClaimedJob job = s.store.claim("default", 1, s.worker, 5).at(0);
+  const ClaimedJob job = s.store.jobs().claim("default", 1, s.worker, 5).at(0);
   AttemptRecord retry = s.outcome(job, JobStatus::retry_wait, AttemptOutcome::retry);
   retry.retry_delay = 60s;
   retry.exit_code = 75;
   retry.error = "smtp busy";
-  REQUIRE(s.store.record(retry));
+  REQUIRE(s.store.jobs().record(retry));
   CHECK(s.status(id) == "retry_wait");
   CHECK(s.db.value("SELECT available_at > now() + interval '55 seconds' AND finished_at IS NULL "
                    "AND last_error = 'smtp busy' FROM spawnq.jobs") == "t");
-  CHECK(s.store.claim("default", 1, s.worker, 5).empty());
+  CHECK(s.store.jobs().claim("default", 1, s.worker, 5).empty());
   s.db.sql("UPDATE spawnq.jobs SET available_at = now()");
-  const auto again = s.store.claim("default", 1, s.worker, 5);
+  const auto again = s.store.jobs().claim("default", 1, s.worker, 5);
   REQUIRE(again.size() == 1);
   CHECK(again[0].attempt == 2);
 }
@@ -224,20 +224,20 @@ TEST_CASE("a retry waits out its delay, keeping the error") {
 TEST_CASE("retry-failed re-queues failed and dead jobs with attempts reset") {
   Store s;
   for (int i = 0; i < 4; ++i) s.add("noop");
-  const auto jobs = s.store.claim("default", 4, s.worker, 5);
-  s.store.record(s.outcome(jobs[0], JobStatus::failed, AttemptOutcome::fail));
-  s.store.record(s.outcome(jobs[1], JobStatus::dead, AttemptOutcome::retry));
-  s.store.record(s.outcome(jobs[2], JobStatus::dead, AttemptOutcome::retry));
-  s.store.record(s.outcome(jobs[3], JobStatus::done, AttemptOutcome::success));
+  const auto jobs = s.store.jobs().claim("default", 4, s.worker, 5);
+  s.store.jobs().record(s.outcome(jobs[0], JobStatus::failed, AttemptOutcome::fail));
+  s.store.jobs().record(s.outcome(jobs[1], JobStatus::dead, AttemptOutcome::retry));
+  s.store.jobs().record(s.outcome(jobs[2], JobStatus::dead, AttemptOutcome::retry));
+  s.store.jobs().record(s.outcome(jobs[3], JobStatus::done, AttemptOutcome::success));
 
-  CHECK(s.store.retry_failed(std::nullopt, {JobStatus::dead}, 1) == std::vector<JobId>{jobs[1].id});
-  CHECK(s.store.retry_failed(std::nullopt, {JobStatus::failed, JobStatus::dead}, std::nullopt) ==
+  CHECK(s.store.admin().retry_failed(std::nullopt, {JobStatus::dead}, 1) == std::vector<JobId>{jobs[1].id});
+  CHECK(s.store.admin().retry_failed(std::nullopt, {JobStatus::failed, JobStatus::dead}, std::nullopt) ==
         std::vector<JobId>{jobs[0].id, jobs[2].id});
   CHECK(s.db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'pending' AND attempts = 0 "
                    "AND finished_at IS NULL") == "3");
   CHECK(s.status(jobs[3].id) == "done");
   // Run again: attempt numbering restarts and the history keeps both runs.
-  const auto rerun = s.store.claim("default", 3, s.worker, 5);
+  const auto rerun = s.store.jobs().claim("default", 3, s.worker, 5);
   REQUIRE(rerun.size() == 3);
   CHECK(rerun[0].attempt == 1);
   CHECK(s.db.value("SELECT count(*) FROM spawnq.job_attempts WHERE job_id = " +
@@ -249,12 +249,12 @@ TEST_CASE("retry-failed skips a job whose reference a live job holds now") {
   EnqueueRequest request;
   request.job_type = "noop";
   request.reference = "r";
-  s.store.enqueue(request);
-  const auto first = s.store.claim("default", 1, s.worker, 5).at(0);
-  s.store.record(s.outcome(first, JobStatus::failed, AttemptOutcome::fail));
-  const JobId live = s.store.enqueue(request);
+  s.store.jobs().enqueue(request);
+  const auto first = s.store.jobs().claim("default", 1, s.worker, 5).at(0);
+  s.store.jobs().record(s.outcome(first, JobStatus::failed, AttemptOutcome::fail));
+  const JobId live = s.store.jobs().enqueue(request);
   CHECK(live != first.id);
-  CHECK(s.store.retry_failed(std::nullopt, {JobStatus::failed}, std::nullopt).empty());
+  CHECK(s.store.admin().retry_failed(std::nullopt, {JobStatus::failed}, std::nullopt).empty());
   CHECK(s.status(first.id) == "failed");
 }
 
@@ -263,35 +263,35 @@ TEST_CASE("cancel stops a waiting job and explains why it cannot stop others") {
   const JobId waiting = s.add("a", 1);
   const JobId running = s.add("b", 9);
   const JobId finished = s.add("c", 8);
-  const auto claimed = s.store.claim("default", 2, s.worker, 5);
-  s.store.record(s.outcome(claimed.at(1), JobStatus::done, AttemptOutcome::success));
+  const auto claimed = s.store.jobs().claim("default", 2, s.worker, 5);
+  s.store.jobs().record(s.outcome(claimed.at(1), JobStatus::done, AttemptOutcome::success));
 
-  CHECK(s.store.cancel(waiting).kind == CancelResult::Kind::cancelled);
+  CHECK(s.store.admin().cancel(waiting).kind == CancelResult::Kind::cancelled);
   CHECK(s.db.value("SELECT status || ' ' || (finished_at IS NOT NULL) FROM spawnq.jobs WHERE id = " +
                    std::to_string(waiting)) == "cancelled true");
-  CHECK(s.store.cancel(waiting).kind == CancelResult::Kind::finished);
-  CHECK(s.store.cancel(running).kind == CancelResult::Kind::running);
+  CHECK(s.store.admin().cancel(waiting).kind == CancelResult::Kind::finished);
+  CHECK(s.store.admin().cancel(running).kind == CancelResult::Kind::running);
   CHECK(s.status(running) == "processing");
-  const CancelResult done = s.store.cancel(finished);
+  const CancelResult done = s.store.admin().cancel(finished);
   CHECK(done.kind == CancelResult::Kind::finished);
   CHECK(done.status == JobStatus::done);
-  CHECK(s.store.cancel(999'999).kind == CancelResult::Kind::not_found);
+  CHECK(s.store.admin().cancel(999'999).kind == CancelResult::Kind::not_found);
 }
 
 TEST_CASE("cleanup deletes old jobs of the named statuses only, with their attempts") {
   Store s;
   for (int i = 0; i < 6; ++i) s.add("noop");
-  const auto jobs = s.store.claim("default", 5, s.worker, 5);
-  for (int i = 0; i < 4; ++i) s.store.record(s.outcome(jobs[i], JobStatus::done, AttemptOutcome::success));
-  s.store.record(s.outcome(jobs[4], JobStatus::failed, AttemptOutcome::fail));
+  const auto jobs = s.store.jobs().claim("default", 5, s.worker, 5);
+  for (int i = 0; i < 4; ++i) s.store.jobs().record(s.outcome(jobs[i], JobStatus::done, AttemptOutcome::success));
+  s.store.jobs().record(s.outcome(jobs[4], JobStatus::failed, AttemptOutcome::fail));
   s.db.sql("UPDATE spawnq.jobs SET finished_at = now() - interval '40 days' WHERE id IN (" +
            std::to_string(jobs[0].id) + "," + std::to_string(jobs[1].id) + "," +
            std::to_string(jobs[2].id) + "," + std::to_string(jobs[4].id) + ")");
   s.db.sql("UPDATE spawnq.jobs SET created_at = now() - interval '40 days' WHERE status = 'pending'");
 
-  CHECK(s.store.cleanup(24h * 30, {JobStatus::done}, 2) == 3);  // three batches' worth
+  CHECK(s.store.admin().cleanup(24h * 30, {JobStatus::done}, 2) == 3);  // three batches' worth
   CHECK(s.db.value("SELECT count(*) FROM spawnq.jobs") == "3");
-  CHECK(s.store.cleanup(24h * 30, {JobStatus::done, JobStatus::failed}) == 1);
+  CHECK(s.store.admin().cleanup(24h * 30, {JobStatus::done, JobStatus::failed}) == 1);
   CHECK(s.db.value("SELECT string_agg(status, ',' ORDER BY id) FROM spawnq.jobs") == "done,pending");
   CHECK(s.db.value("SELECT count(*) FROM spawnq.job_attempts") == "1");
 }
@@ -302,8 +302,8 @@ TEST_CASE("stats count jobs by queue and status and age the oldest runnable job"
   s.add("b");
   s.add("c", 5, "emails");
   s.db.sql("UPDATE spawnq.jobs SET available_at = now() - interval '90 seconds' WHERE job_type = 'a'");
-  s.store.claim("emails", 1, s.worker, 5);
-  const auto all = s.store.stats(std::nullopt);
+  s.store.jobs().claim("emails", 1, s.worker, 5);
+  const auto all = s.store.admin().stats(std::nullopt);
   REQUIRE(all.size() == 2);
   CHECK(all[0].queue == "default");
   CHECK(all[0].counts.at(JobStatus::pending) == 2);
@@ -312,18 +312,18 @@ TEST_CASE("stats count jobs by queue and status and age the oldest runnable job"
   CHECK(all[1].queue == "emails");
   CHECK(all[1].counts.at(JobStatus::processing) == 1);
   CHECK_FALSE(all[1].oldest_pending_age_s.has_value());
-  CHECK(s.store.stats(std::string("emails")).size() == 1);
+  CHECK(s.store.admin().stats(std::string("emails")).size() == 1);
 }
 
 TEST_CASE("show returns the job and its attempts, oldest first") {
   Store s;
   const JobId id = s.add("noop");
-  CHECK(s.store.show(id)->attempts.empty());
-  const ClaimedJob job = s.store.claim("default", 1, s.worker, 5).at(0);
+  CHECK(s.store.admin().show(id)->attempts.empty());
+  const ClaimedJob job = s.store.jobs().claim("default", 1, s.worker, 5).at(0);
   AttemptRecord retry = s.outcome(job, JobStatus::retry_wait, AttemptOutcome::retry);
   retry.error = "first try failed";
-  s.store.record(retry);
-  const auto details = s.store.show(id);
+  s.store.jobs().record(retry);
+  const auto details = s.store.admin().show(id);
   REQUIRE(details.has_value());
   CHECK(details->job["id"] == id);
   CHECK(details->job["status"] == "retry_wait");
@@ -331,5 +331,5 @@ TEST_CASE("show returns the job and its attempts, oldest first") {
   REQUIRE(details->attempts.size() == 1);
   CHECK(details->attempts[0]["attempt"] == 1);
   CHECK(details->attempts[0]["outcome"] == "retry");
-  CHECK_FALSE(s.store.show(id + 1000).has_value());
+  CHECK_FALSE(s.store.admin().show(id + 1000).has_value());
 }

@@ -40,7 +40,7 @@ TEST_CASE("logs: JSON lines in log_file, reopened on SIGHUP after a rotation") {
   JobStore store(*conn);
   EnqueueRequest noop;
   noop.job_type = "noop";
-  const JobId id = store.enqueue(noop);
+  const JobId id = store.jobs().enqueue(noop);
   REQUIRE(wait_until([&] { return read(file).find("→ done") != std::string::npos; }, 10s));
   bool saw_job_fields = false;
   std::istringstream lines(read(file));

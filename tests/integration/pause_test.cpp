@@ -45,15 +45,15 @@ TEST_CASE("pause: the claim itself refuses a paused queue, whatever a daemon bel
   TestDatabase db;
   auto conn = db.connect();
   JobStore store(*conn);
-  const WorkerId worker = store.register_worker({"h", 1, "", ""}, {"default"}, "test");
+  const WorkerId worker = store.workers().register_worker({"h", 1, "", ""}, {"default"}, "test");
   enqueue(store, "noop");
-  REQUIRE(store.set_queue_paused("default", true));
-  CHECK_FALSE(store.set_queue_paused("default", true));  // already paused
-  CHECK(store.paused_queues() == std::vector<std::string>{"default"});
-  CHECK(store.claim("default", 5, worker, 5).empty());
-  REQUIRE(store.set_queue_paused("default", false));
-  CHECK_FALSE(store.set_queue_paused("default", false));
-  CHECK(store.claim("default", 5, worker, 5).size() == 1);
+  REQUIRE(store.admin().set_queue_paused("default", true));
+  CHECK_FALSE(store.admin().set_queue_paused("default", true));  // already paused
+  CHECK(store.admin().paused_queues() == std::vector<std::string>{"default"});
+  CHECK(store.jobs().claim("default", 5, worker, 5).empty());
+  REQUIRE(store.admin().set_queue_paused("default", false));
+  CHECK_FALSE(store.admin().set_queue_paused("default", false));
+  CHECK(store.jobs().claim("default", 5, worker, 5).size() == 1);
 }
 
 TEST_CASE("pause: the commands are idempotent, check the name, and stats shows the pause") {

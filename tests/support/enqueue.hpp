@@ -13,7 +13,7 @@ inline JobId enqueue(JobStore& store, const std::string& job_type, const std::st
   request.job_type = job_type;
   request.payload_json = payload;
   request.queue = queue;
-  return store.enqueue(request);
+  return store.jobs().enqueue(request);
 }
 
 }  // namespace spawnq::test

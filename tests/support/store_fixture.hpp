@@ -16,14 +16,14 @@ struct Store {
   TestDatabase db;
   std::unique_ptr<pqxx::connection> conn = db.connect();
   JobStore store{*conn};
-  WorkerId worker = store.register_worker({"host-a", 4242, "", ""}, {"default", "emails"}, "test");
+  WorkerId worker = store.workers().register_worker({"host-a", 4242, "", ""}, {"default", "emails"}, "test");
 
   JobId add(const std::string& job_type, int priority = 5, const std::string& queue = "default") {
     EnqueueRequest request;
     request.job_type = job_type;
     request.priority = priority;
     request.queue = queue;
-    return store.enqueue(request);
+    return store.jobs().enqueue(request);
   }
   std::string status(JobId id) {
     return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id));

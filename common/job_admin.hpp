@@ -1,0 +1,89 @@
+// JobAdmin is the part of JobStore for what operators ask and change: counts, one job in full, pause and resume, cancel, retry, retention and cleanup. One named function per statement,
+// each in its own short transaction; the statements are in job_admin_sql.cpp.
+// It borrows the JobStore's connection and is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/connection>
+#include <pqxx/transaction>
+
+#include "job.hpp"
+#include "statement.hpp"
+
+namespace spawnq {
+
+struct QueueStats {
+  std::string queue;
+  std::map<JobStatus, std::int64_t> counts;  // only statuses with jobs
+  // How long the longest-waiting runnable job (pending or retry_wait whose
+  // time has come) has waited, by the database's clock.
+  std::optional<double> oldest_pending_age_s;
+};
+
+struct JobDetails {
+  nlohmann::ordered_json job;       // the spawnq.jobs row, in column order
+  nlohmann::ordered_json attempts;  // spawnq.job_attempts rows, oldest first
+};
+
+struct CancelResult {
+  enum class Kind { cancelled, not_found, running, finished } kind = Kind::not_found;
+  JobStatus status = JobStatus::cancelled;  // the job's status when not cancelled
+};
+
+class JobAdmin {
+ public:
+  explicit JobAdmin(pqxx::connection& conn) : conn_(conn) {}
+
+  std::vector<QueueStats> stats(const std::optional<std::string>& queue);
+
+  // Pausing and resuming a queue, with a notification on "spawnq_pause"
+  // ("paused:Q" / "resumed:Q"). False when it already was in that state.
+  bool set_queue_paused(const std::string& queue, bool paused);
+
+  std::vector<std::string> paused_queues();
+
+  // NOTIFY the queue's channel: every daemon serving it claims again.
+  void wake_queue(const std::string& queue);
+
+  std::optional<JobDetails> show(JobId id);
+
+  // Makes failed/dead jobs pending again with attempts reset, oldest first.
+  // Skips a job whose reference another live job holds now.
+  std::vector<JobId> retry_failed(const std::optional<std::string>& queue,
+                                  const std::vector<JobStatus>& statuses,
+                                  std::optional<std::int64_t> limit);
+
+  // Cancels a job that is not running (pending or retry_wait). For a running
+  // one, use request_cancel().
+  CancelResult cancel(JobId id);
+
+  // Asks the daemon running the job to stop it (NOTIFY spawnq_cancel). Returns
+  // the owning worker, or nullopt when the job is not processing.
+  std::optional<std::optional<WorkerId>> request_cancel(JobId id);
+
+  // Deletes jobs in `statuses` finished more than `older_than` ago, in batches
+  // of `batch_size` rows per transaction so no lock is held for long.
+  // One batch of the retention sweep: deletes up to `batch_size` jobs of
+  // `status` finished before `older_than` ago, under a transaction-level
+  // advisory lock so that one daemon sweeps at a time. nullopt: another
+  // daemon holds the lock right now.
+  std::optional<std::int64_t> sweep_expired(JobStatus status, std::chrono::milliseconds older_than,
+                                            int batch_size);
+
+  std::int64_t cleanup(std::chrono::milliseconds older_than, const std::vector<JobStatus>& statuses,
+                       int batch_size = 5000);
+
+ private:
+  pqxx::connection& conn_;
+};
+
+const std::vector<Statement>& job_admin_statements();
+
+}  // namespace spawnq

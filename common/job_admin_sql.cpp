@@ -1,0 +1,72 @@
+// The statements of job admin, prepared once per connection by JobStore.
+#include "job_admin.hpp"
+
+namespace spawnq {
+
+namespace {
+
+constexpr const char* kLiveStatuses = "('pending', 'processing', 'retry_wait')";
+
+}  // namespace
+
+const std::vector<Statement>& job_admin_statements() {
+  static const std::vector<Statement> all = {
+      {"stats",
+       "SELECT queue, status, count(*),"
+       "       extract(epoch FROM now() - min(available_at) FILTER ("
+       "         WHERE status IN ('pending', 'retry_wait') AND available_at <= now() AND blocked_by = 0))::float8"
+       "  FROM spawnq.jobs WHERE ($1::text IS NULL OR queue = $1)"
+       " GROUP BY queue, status ORDER BY queue"},
+      {"show_job", "SELECT row_to_json(j)::text FROM spawnq.jobs j WHERE id = $1"},
+      {"show_attempts",
+       "SELECT COALESCE(json_agg(a ORDER BY a.id), '[]')::text"
+       "  FROM (SELECT id, attempt, worker_id, pid, started_at, finished_at, exit_code, signal,"
+       "               outcome, error, output_tail"
+       "          FROM spawnq.job_attempts WHERE job_id = $1) a"},
+      {"pause_queue",
+       "INSERT INTO spawnq.paused_queues (queue) VALUES ($1) ON CONFLICT (queue) DO NOTHING RETURNING queue"},
+      {"resume_queue", "DELETE FROM spawnq.paused_queues WHERE queue = $1 RETURNING queue"},
+      // Daemons LISTEN here to show the change and, on resume, to claim at once.
+      {"notify_pause", "SELECT pg_notify('spawnq_pause', $1)"},
+      {"wake_queue", "SELECT pg_notify('spawnq:' || $1, '')"},
+      {"paused_queues", "SELECT queue FROM spawnq.paused_queues ORDER BY queue"},
+      {"request_cancel",
+       "WITH asked AS ("
+       "  UPDATE spawnq.jobs SET cancel_requested_at = COALESCE(cancel_requested_at, now())"
+       "   WHERE id = $1 AND status = 'processing' RETURNING id, worker_id)"
+       " SELECT id, worker_id, pg_notify('spawnq_cancel', id::text) FROM asked"},
+      {"cancel",
+       "UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now()"
+       " WHERE id = $1 AND status IN ('pending', 'retry_wait') RETURNING id"},
+      {"retry_failed",
+       std::string("WITH candidates AS (") +
+           "  SELECT j.id FROM spawnq.jobs j"
+           "   WHERE j.status = ANY($2::text[]) AND ($1::text IS NULL OR j.queue = $1)"
+           // A reference may name one live job: skip it if another holds it,
+           // and revive only the newest of several finished holders.
+           "     AND (j.reference IS NULL OR ("
+           "       NOT EXISTS (SELECT 1 FROM spawnq.jobs l WHERE l.queue = j.queue"
+           "                    AND l.reference = j.reference AND l.status IN " +
+           kLiveStatuses +
+           ")"
+           "       AND j.id = (SELECT max(k.id) FROM spawnq.jobs k WHERE k.queue = j.queue"
+           "                    AND k.reference = j.reference AND k.status = ANY($2::text[]))))"
+           "   ORDER BY j.id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+           " UPDATE spawnq.jobs j SET status = 'pending', attempts = 0, available_at = now(),"
+           "        started_at = NULL, finished_at = NULL, progress = NULL"
+           "   FROM candidates WHERE j.id = candidates.id RETURNING j.id"},
+      // One daemon at a time sweeps expired rows. The key is 0x737061776e72,
+      // one past the migration lock's ("spawnq" in ASCII).
+      {"retention_lock", "SELECT pg_try_advisory_xact_lock(126926508748402)"},
+      {"cleanup",
+       "WITH doomed AS ("
+       "  SELECT id FROM spawnq.jobs"
+       "   WHERE status = ANY($1::text[])"
+       "     AND COALESCE(finished_at, created_at) < now() - make_interval(secs => $2::float8)"
+       "   LIMIT $3 FOR UPDATE SKIP LOCKED)"
+       " DELETE FROM spawnq.jobs j USING doomed WHERE j.id = doomed.id"}
+  };
+  return all;
+}
+
+}  // namespace spawnq

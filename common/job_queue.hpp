@@ -1,0 +1,101 @@
+// JobQueue is the part of JobStore for jobs and claims: enqueueing, claiming, recording outcomes (fenced by job, attempt and worker), progress, and the job as a runner gets it. One named function per statement,
+// each in its own short transaction; the statements are in job_queue_sql.cpp.
+// It borrows the JobStore's connection and is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/connection>
+#include <pqxx/transaction>
+
+#include "job.hpp"
+#include "statement.hpp"
+
+namespace spawnq {
+
+struct EnqueueRequest {
+  std::string job_type;
+  std::string payload_json = "{}";
+  std::string queue = "default";
+  int priority = 5;
+  // When it may first run: `run_at` (a timestamp PostgreSQL parses; no zone
+  // means UTC), else now + `delay` by the database's clock, else now.
+  std::optional<std::string> run_at;
+  std::optional<std::chrono::milliseconds> delay;
+  std::optional<int> max_attempts;
+  std::optional<std::string> reference;
+  std::optional<std::string> job_group;
+  std::vector<JobId> after;  // dependencies: the job waits until all are done
+};
+
+// Limits a claim enforces across every daemon (issue 7): per job type, at
+// most `max_running` processing anywhere and `rate` starts per `per`; per
+// queue, at most `global_max` processing. Empty: a plain claim.
+struct TypeLimit {
+  std::optional<int> max_running;
+  std::optional<int> rate;
+  std::chrono::milliseconds per{0};
+};
+struct ClaimLimits {
+  std::map<std::string, TypeLimit> types;
+  std::optional<int> global_max;
+  bool empty() const { return types.empty() && !global_max; }
+};
+
+class JobQueue {
+ public:
+  explicit JobQueue(pqxx::connection& conn) : conn_(conn) {}
+
+  // Returns the new job's id, or that of the live job holding the same
+  // reference. A dependency that does not exist is a UsageError.
+  JobId enqueue(const EnqueueRequest& request);
+
+  // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;
+  // priority DESC, available_at, id), counting the attempt and opening its
+  // attempt row. A job without max_attempts gets `default_max_attempts`.
+  std::vector<ClaimedJob> claim(const std::string& queue, int limit, WorkerId worker,
+                                int default_max_attempts, const ClaimLimits& limits = {});
+
+  // Writes how an attempt ended. False when the fence did not hold (the job
+  // moved on meanwhile): nothing was written, and nothing should be retried.
+  bool record(const AttemptRecord& record);
+
+  // Many outcomes in one statement and one commit; one flag per record, in order.
+  std::vector<bool> record_batch(const std::vector<AttemptRecord>& records);
+
+  // Fenced like record(); false when the job has moved on.
+  bool update_progress(JobId job, int attempt, WorkerId worker, double fraction);
+
+  // Puts back jobs this worker holds in `queue` that are not in `running`: a
+  // claim whose commit was lost with the connection may have taken rows the
+  // daemon never heard of. They return to pending as if never claimed.
+  std::vector<JobId> release_unknown_claims(WorkerId worker, const std::string& queue,
+                                            const std::vector<JobId>& running);
+
+  // One job as a claim would hand it over, whatever its status (for running
+  // it by hand); nullopt when there is no such job. `attempt` is the next one.
+  std::optional<ClaimedJob> load_job(JobId id, int default_max_attempts);
+
+  std::optional<JobStatus> job_status(JobId id);
+
+  // Records an attempt run by hand (job-runner --commit): a new attempt row
+  // without a worker, and the job's next state. Refuses (false) a job that a
+  // daemon holds or that has finished.
+  bool record_manual(const AttemptRecord& record);
+
+  // Enqueues within `w` (a schedule tick enqueues in its own transaction).
+  JobId enqueue_in(pqxx::work& w, const EnqueueRequest& request);
+
+ private:
+  pqxx::connection& conn_;
+};
+
+const std::vector<Statement>& job_queue_statements();
+
+}  // namespace spawnq

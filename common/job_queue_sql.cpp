@@ -1,0 +1,161 @@
+// The statements of job queue, prepared once per connection by JobStore.
+#include "job_queue.hpp"
+
+namespace spawnq {
+
+namespace {
+
+// The columns an outcome sets on its job, alike for a daemon's outcome and
+// one recorded by hand: `status` is the next status, `delay_s` the retry
+// delay, `error` the attempt's error; `job` prefixes the job's own columns.
+std::string next_state(const std::string& status, const std::string& delay_s, const std::string& error,
+                       const std::string& job) {
+  return "status = " + status + "," +
+         " available_at = CASE WHEN " + status + " = 'retry_wait'"
+         "   THEN now() + make_interval(secs => " + delay_s + ") ELSE " + job + "available_at END,"
+         " finished_at = CASE WHEN " + status + " = 'retry_wait' THEN NULL ELSE now() END,"
+         " progress = CASE WHEN " + status + " = 'done' THEN 1 ELSE " + job + "progress END,"
+         " last_error = CASE WHEN " + status + " = 'done' THEN " + job + "last_error ELSE " + error + " END";
+}
+
+
+// A claim is also a heartbeat, and claims nothing for a worker whose row is
+// gone (declared dead by another daemon): its jobs may be running elsewhere,
+// and it must register anew first.
+const std::string kClaimHead =
+    "WITH me AS ("
+    "  UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $3 RETURNING id),";
+
+// Runnable rows of the queue, in claim order; served by jobs_claim_idx.
+const std::string kEligible =
+    "  SELECT id, job_type, priority, available_at FROM spawnq.jobs"
+    "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
+    "     AND blocked_by = 0"
+    "     AND EXISTS (SELECT 1 FROM me)"
+    "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = $1)";
+
+const std::string kPickPlain =
+    " picked AS (" + kEligible +
+    "   ORDER BY priority DESC, available_at, id"
+    "   LIMIT $2 FOR UPDATE SKIP LOCKED),";
+
+// $5: {"types": {TYPE: {"max": N, "rate": N, "per_s": S}}, "global": N}.
+// Room per limited type (running anywhere, and started within the rate
+// window) and in the queue; types without room are skipped, so other types
+// are not held up behind them.
+const std::string kPickLimited =
+    " rules AS ("
+    "  SELECT key AS job_type, (value->>'max')::int AS max_running, (value->>'rate')::int AS rate_limit,"
+    "         (value->>'per_s')::float8 AS per_s"
+    "    FROM jsonb_each($5::jsonb->'types')),"
+    " room AS ("
+    "  SELECT r.job_type, LEAST("
+    "           COALESCE(r.max_running - (SELECT count(*) FROM spawnq.jobs j"
+    "                                      WHERE j.status = 'processing' AND j.job_type = r.job_type), 2147483647),"
+    "           COALESCE(r.rate_limit - (SELECT count(*) FROM spawnq.jobs j"
+    "                                     WHERE j.job_type = r.job_type"
+    "                                       AND j.started_at > now() - make_interval(secs => r.per_s)), 2147483647)"
+    "         ) AS free"
+    "    FROM rules r),"
+    " queue_room AS ("
+    "  SELECT COALESCE(($5::jsonb->>'global')::int - (SELECT count(*) FROM spawnq.jobs j"
+    "                                                  WHERE j.queue = $1 AND j.status = 'processing'),"
+    "                  2147483647) AS free),"
+    " candidates AS (" + kEligible +
+    "     AND NOT EXISTS (SELECT 1 FROM room WHERE room.job_type = jobs.job_type AND room.free <= 0)"
+    "   ORDER BY priority DESC, available_at, id"
+    "   LIMIT $2 * 4 + 32 FOR UPDATE SKIP LOCKED),"
+    " ranked AS ("
+    "  SELECT c.*, row_number() OVER (PARTITION BY c.job_type ORDER BY c.priority DESC, c.available_at, c.id) AS nth"
+    "    FROM candidates c),"
+    " allowed AS ("
+    "  SELECT k.id, row_number() OVER (ORDER BY k.priority DESC, k.available_at, k.id) AS overall"
+    "    FROM ranked k LEFT JOIN room ON room.job_type = k.job_type"
+    "   WHERE room.free IS NULL OR k.nth <= room.free),"
+    " picked AS ("
+    "  SELECT id FROM allowed, queue_room WHERE allowed.overall <= queue_room.free"
+    "   ORDER BY allowed.overall LIMIT $2),";
+
+const std::string kClaimTail =
+    " claimed AS ("
+    "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
+    "         max_attempts = COALESCE(j.max_attempts, $4), worker_id = $3,"
+    "         started_at = now(), finished_at = NULL, progress = NULL"
+    "    FROM picked WHERE j.id = picked.id"
+    "  RETURNING j.*),"
+    " opened AS ("
+    "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id)"
+    "  SELECT id, attempts, $3 FROM claimed)"
+    " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
+    "        reference, job_group"
+    "   FROM claimed ORDER BY priority DESC, available_at, id";
+
+}  // namespace
+
+const std::vector<Statement>& job_queue_statements() {
+  static const std::vector<Statement> all = {
+      {"enqueue",
+       "SELECT spawnq.enqueue(job_type => $1, payload => $2::jsonb, queue => $3, priority => $4,"
+       " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
+       " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[])"},
+      {"claim", kClaimHead + kPickPlain + kClaimTail},
+      {"claim_limited", kClaimHead + kPickLimited + kClaimTail},
+      // Claims of limited job types (and of a queue with global_max_workers)
+      // take these first, in key order, so that counting and claiming are
+      // one step across every daemon; released at commit.
+      {"limit_lock", "SELECT pg_advisory_xact_lock(hashtextextended('spawnq.limit:' || $1, 0))"},
+      {"record",
+       // Outcomes of many attempts in one statement, one JSON object each
+       // (see JobStore::record_batch); returns the jobs whose fence held.
+       "WITH input AS ("
+       "  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i("
+       "    job_id bigint, attempt int, worker_id bigint, status text, delay_s float8,"
+       "    outcome text, pid int, exit_code int, signal int, error text, output_tail text)),"
+       " job AS ("
+       "  UPDATE spawnq.jobs j SET " + next_state("i.status", "i.delay_s", "i.error", "j.") +
+       "    FROM input i"
+       "   WHERE j.id = i.job_id AND j.attempts = i.attempt AND j.worker_id = i.worker_id"
+       "     AND j.status = 'processing'"
+       "  RETURNING j.id),"
+       " attempt AS ("
+       "  UPDATE spawnq.job_attempts a SET finished_at = now(), outcome = i.outcome, pid = i.pid,"
+       "         exit_code = i.exit_code, signal = i.signal, error = i.error, output_tail = i.output_tail"
+       "    FROM input i JOIN job ON job.id = i.job_id"
+       "   WHERE a.job_id = i.job_id AND a.attempt = i.attempt AND a.worker_id = i.worker_id"
+       "     AND a.finished_at IS NULL)"
+       " SELECT id FROM job"},
+      {"update_progress",
+       "UPDATE spawnq.jobs SET progress = $4"
+       " WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing' RETURNING id"},
+      {"release_unknown_claims",
+       "WITH released AS ("
+       "  UPDATE spawnq.jobs SET status = 'pending', attempts = attempts - 1, started_at = NULL"
+       "   WHERE worker_id = $1 AND queue = $2 AND status = 'processing'"
+       "     AND NOT (id = ANY($3::bigint[]))"
+       "  RETURNING id, attempts + 1 AS attempt),"
+       " forgotten AS ("
+       "  DELETE FROM spawnq.job_attempts a USING released"
+       "   WHERE a.job_id = released.id AND a.attempt = released.attempt AND a.worker_id = $1"
+       "     AND a.finished_at IS NULL)"
+       " SELECT id FROM released ORDER BY id"},
+      {"load_job",
+       "SELECT id, queue, job_type, payload::text, priority, attempts + 1,"
+       "       COALESCE(max_attempts, $2), reference, job_group"
+       "  FROM spawnq.jobs WHERE id = $1"},
+      {"record_manual",
+       "WITH job AS ("
+       "  UPDATE spawnq.jobs SET attempts = $2, worker_id = NULL, started_at = now(), " +
+       next_state("$3::text", "$4::float8", "$9", "") +
+       "   WHERE id = $1 AND status IN ('pending', 'retry_wait', 'failed', 'dead')"
+       "  RETURNING id),"
+       " attempt AS ("
+       "  INSERT INTO spawnq.job_attempts (job_id, attempt, pid, started_at, finished_at, outcome,"
+       "                                   exit_code, signal, error, output_tail)"
+       "  SELECT id, $2, $6, now(), now(), $5, $7, $8, $9, $10 FROM job)"
+       " SELECT count(*) FROM job"},
+      {"job_status", "SELECT status FROM spawnq.jobs WHERE id = $1"}
+  };
+  return all;
+}
+
+}  // namespace spawnq

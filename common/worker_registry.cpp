@@ -1,0 +1,79 @@
+#include "worker_registry.hpp"
+
+#include <pqxx/pqxx>
+
+#include "connection.hpp"
+#include "errors.hpp"
+#include "sql_values.hpp"
+
+namespace spawnq {
+
+WorkerId WorkerRegistry::register_worker(const WorkerIdentity& identity,
+                                   const std::vector<std::string>& queues,
+                                   const std::string& version) {
+  pqxx::work w(conn_);
+  const auto row = w.exec_prepared1("register_worker", identity.host, identity.pid, to_text_array(queues),
+                                    version, identity.boot_id, identity.pid_namespace);
+  w.commit();
+  return row[0].as<WorkerId>();
+}
+
+void WorkerRegistry::remove_worker(WorkerId worker) {
+  pqxx::work w(conn_);
+  w.exec_prepared0("remove_worker", worker);
+  w.commit();
+}
+
+HeartbeatResult WorkerRegistry::heartbeat(WorkerId worker) {
+  pqxx::work w(conn_);
+  HeartbeatResult result;
+  result.registered = !w.exec_prepared("heartbeat", worker).empty();
+  for (const auto& row : w.exec_prepared("cancel_requests", worker)) {
+    result.cancel_requested.push_back(row[0].as<JobId>());
+  }
+  for (const auto& row : w.exec_prepared("paused_queues")) result.paused.push_back(row[0].as<std::string>());
+  w.commit();
+  return result;
+}
+
+std::vector<WorkerRow> WorkerRegistry::same_host_workers(const std::string& host, WorkerId self) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("same_host_workers", host, self);
+  w.commit();
+  std::vector<WorkerRow> workers;
+  for (const auto& row : rows) {
+    workers.push_back(WorkerRow{row[0].as<WorkerId>(), row[1].as<int>(), row[2].as<std::string>(),
+                                row[3].as<std::string>()});
+  }
+  return workers;
+}
+
+std::vector<WorkerId> WorkerRegistry::forget_workers(std::chrono::milliseconds silent_for,
+                                               const std::vector<WorkerId>& dead,
+                                               std::optional<WorkerId> self) {
+  pqxx::work w(conn_);
+  const auto rows = w.exec_prepared("forget_workers", seconds(silent_for), id_array(dead), self);
+  w.commit();
+  std::vector<WorkerId> forgotten;
+  for (const auto& row : rows) forgotten.push_back(row[0].as<WorkerId>());
+  return forgotten;
+}
+
+std::vector<RequeuedJob> WorkerRegistry::requeue_stuck(const std::optional<std::string>& queue,
+                                                 std::chrono::milliseconds silent_for,
+                                                 int default_max_attempts,
+                                                 const std::vector<WorkerId>& dead,
+                                                 std::optional<WorkerId> self) {
+  pqxx::work w(conn_);
+  const auto rows =
+      w.exec_prepared("rescue", queue, seconds(silent_for), default_max_attempts, id_array(dead), self);
+  w.commit();
+  std::vector<RequeuedJob> jobs;
+  for (const auto& row : rows) {
+    jobs.push_back(RequeuedJob{row[0].as<JobId>(), row[1].as<std::string>(), status_field(row[2]),
+                               optional_field<WorkerId>(row[3])});
+  }
+  return jobs;
+}
+
+}  // namespace spawnq
