@@ -50,7 +50,7 @@ void StuckJobResolver::rescue_predecessors(WorkerId self, const WorkerIdentity& 
         for (WorkerId id : gone) spdlog::info("worker={} on this host is gone (crashed?): rescuing its jobs now", id);
         sweep(std::move(gone));
       },
-      [](std::exception_ptr) {}, OnOutage::fail);
+      next_round_retries, OnOutage::fail);
 }
 
 void StuckJobResolver::sweep(std::vector<WorkerId> dead) {
@@ -70,7 +70,7 @@ void StuckJobResolver::sweep(std::vector<WorkerId> dead) {
         }
         for (WorkerId worker : result.second) spdlog::info("worker={} forgotten: silent too long", worker);
       },
-      [](std::exception_ptr) {}, OnOutage::fail);
+      next_round_retries, OnOutage::fail);
 }
 
 }  // namespace spawnq

@@ -162,7 +162,7 @@ void Daemon::on_registered(WorkerId worker, bool first) {
   stops_.push_back([this] { sweeper_.stop(); });
   db_.post<std::vector<std::string>>([](JobStore& store) { return store.admin().paused_queues(); },
                                      [this](std::vector<std::string> paused) { queues_.apply_paused(paused); },
-                                     [](std::exception_ptr) {}, OnOutage::fail);  // the heartbeat brings them too
+                                     next_round_retries, OnOutage::fail);  // the heartbeat brings them too
   notifier_.ready("serving " + std::to_string(queues_.names().size()) + " queue(s) as worker " +
                   std::to_string(worker));
 }

@@ -58,7 +58,7 @@ void WorkerLease::heartbeat() {
           if (!result.registered && worker_ == worker) return declared_dead();
           callbacks_.heartbeat(result);
         },
-        [](std::exception_ptr) {}, OnOutage::fail);  // an outage is watched by watch_contact
+        next_round_retries, OnOutage::fail);  // an outage is watched by watch_contact
   });
 }
 
