@@ -6,25 +6,12 @@
 #include <pqxx/except>
 
 #include "support/private_cluster.hpp"
+#include "support/run_loop.hpp"
 #include "support/test_database.hpp"
 
 using namespace spawnq;
 using namespace spawnq::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-bool run_until(boost::asio::io_context& loop, const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto give_up = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < give_up) {
-    loop.restart();  // an io_context that ran out of work stays stopped until restarted
-    loop.run_for(20ms);
-    if (done()) return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE("core: in an outage the executor fails claims fast and keeps outcomes until the database is back") {
   PrivateCluster cluster;
@@ -36,23 +23,23 @@ TEST_CASE("core: in an outage the executor fails claims fast and keeps outcomes 
   bool first = false;
   db.post<bool>([](JobStore&) { return true; }, [&](bool) { first = true; }, [](std::exception_ptr) {},
                 OnOutage::fail);
-  REQUIRE(run_until(loop, [&] { return first; }, 10s));
+  REQUIRE(run_loop_until(loop, [&] { return first; }, 10s));
   CHECK(db.connected());
 
   cluster.stop();
   bool failed_fast = false;
   db.post<bool>([](JobStore& store) { return !store.admin().paused_queues().empty(); }, [](bool) {},
                 [&](std::exception_ptr) { failed_fast = true; }, OnOutage::fail);
-  REQUIRE(run_until(loop, [&] { return failed_fast; }, 10s));
+  REQUIRE(run_loop_until(loop, [&] { return failed_fast; }, 10s));
   bool kept = false;
   db.post<bool>([](JobStore& store) { return store.admin().set_queue_paused("kept", true); }, [&](bool) { kept = true; },
                 [](std::exception_ptr) { FAIL("a kept task must not fail in an outage"); }, OnOutage::keep);
-  CHECK_FALSE(run_until(loop, [&] { return kept; }, 1s));
+  CHECK_FALSE(run_loop_until(loop, [&] { return kept; }, 1s));
   CHECK_FALSE(db.connected());
   CHECK(db.queued() == 1);
 
   cluster.start();
-  REQUIRE(run_until(loop, [&] { return kept; }, 20s));
+  REQUIRE(run_loop_until(loop, [&] { return kept; }, 20s));
   CHECK(reconnects == 1);
   CHECK(db.queued() == 0);
   db.stop();
@@ -74,12 +61,12 @@ TEST_CASE("core: kept work whose COMMIT was lost runs again and its caller is to
         return runs;
       },
       [&](int, bool doubt) { in_doubt = doubt; }, [](std::exception_ptr) { FAIL("must not fail"); });
-  REQUIRE(run_until(loop, [&] { return in_doubt.has_value(); }, 15s));
+  REQUIRE(run_loop_until(loop, [&] { return in_doubt.has_value(); }, 15s));
   CHECK(runs == 2);
   CHECK(*in_doubt);
   bool plain_doubt = true;
   db.post_fenced<int>([](JobStore&) { return 0; }, [&](int, bool doubt) { plain_doubt = doubt; },
                       [](std::exception_ptr) {});
-  REQUIRE(run_until(loop, [&] { return !plain_doubt; }, 5s));
+  REQUIRE(run_loop_until(loop, [&] { return !plain_doubt; }, 5s));
   db.stop();
 }

@@ -6,6 +6,7 @@
 
 #include "daemon/maintenance/worker_identity.hpp"
 #include "support/enqueue.hpp"
+#include "support/run_loop.hpp"
 #include "support/test_database.hpp"
 
 using namespace spawnq;
@@ -37,12 +38,7 @@ TEST_CASE("core: the outcome writer writes outcomes that wait together, and repo
   }
   // The first write went out alone; the other four waited and went together.
   CHECK(writer.unwritten() == 5);
-  const auto give_up = std::chrono::steady_clock::now() + 10s;
-  while (applied.size() < 5 && std::chrono::steady_clock::now() < give_up) {
-    loop.restart();  // an io_context that ran out of work stays stopped until restarted
-    loop.run_for(20ms);
-  }
-  REQUIRE(applied.size() == 5);
+  REQUIRE(run_loop_until(loop, [&] { return applied.size() == 5; }, 10s));
   for (const ClaimedJob& job : claimed) CHECK(applied[job.id] == (&job != &claimed.back()));
   CHECK(test.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "4");
   CHECK(writer.unwritten() == 0);

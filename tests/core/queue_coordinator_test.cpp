@@ -7,6 +7,7 @@
 #include "common/envelope.hpp"
 #include "daemon/maintenance/worker_identity.hpp"
 #include "support/enqueue.hpp"
+#include "support/run_loop.hpp"
 #include "support/test_database.hpp"
 
 using namespace spawnq;
@@ -39,15 +40,8 @@ struct Coordinated {
   }
   ~Coordinated() { executor.stop(); }
 
-  // Runs the loop until `done` holds (checked every 20 ms) or `limit` passes.
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    const auto give_up = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < give_up) {
-      loop.restart();  // an io_context that ran out of work stays stopped until restarted
-    loop.run_for(20ms);
-      if (done()) return true;
-    }
-    return false;
+    return run_loop_until(loop, done, limit);
   }
   std::string status(JobId id) { return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id)); }
 };
