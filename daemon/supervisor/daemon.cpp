@@ -8,11 +8,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/errors.hpp"
 #include "common/log.hpp"
 #include "daemon/maintenance/worker_identity.hpp"
 #include "spawnq/version.hpp"
-#include "status_routes.hpp"
 
 extern char** environ;
 
@@ -60,19 +58,16 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
                    for (JobId id : beat.cancel_requested) queues_.cancel(id);
                    queues_.apply_paused(beat.paused);
                  }}),
-      resolver_(loop_, db_, config_),
-      scheduler_(loop_, db_, served_schedules(config_, queues)),
-      sweeper_(loop_, db_, config_.retention),
-      notifier_(loop_),
-      depths_(loop_, db_),
+      maintenance_(loop_, db_, config_, served_schedules(config_, queues)),
+      observers_(loop_, db_),
       drain_(loop_, config_.shutdown_timeout,
              Drain::Hooks{[this] { return queues_.running(); },
                           [this] { return queues_.idle() && db_.queued() == 0; },
                           [this] {
-                            notifier_.stopping("draining: " + std::to_string(queues_.running()) + " job(s) running");
+                            observers_.notifier().stopping("draining: " + std::to_string(queues_.running()) +
+                                                           " job(s) running");
                             queues_.drain();
-                            scheduler_.stop();
-                            sweeper_.stop();
+                            maintenance_.stop_adding_and_deleting();
                           },
                           [this] { stop_jobs(); },
                           [this](int code) { lease_.release([this, code] { stop(code); }); }}) {
@@ -91,7 +86,8 @@ Daemon::~Daemon() {
 }
 
 void Daemon::add_view(const ViewFactory& make) {
-  views_.push_back(make(loop_, [this] { return snapshot(); }, metrics_, [this] { drain_.handle(Drain::Event::requested); }));
+  observers_.add_view(
+      make(loop_, [this] { return snapshot(); }, metrics_, [this] { drain_.handle(Drain::Event::requested); }));
 }
 
 int Daemon::run() {
@@ -120,29 +116,12 @@ void Daemon::start() {
   stops_.push_back([this] { db_.stop(); });
   listener_.start();
   stops_.push_back([this] { listener_.stop(); });
-  stops_.push_back([this] { notifier_.stop(); });
   lease_.start();
   stops_.push_back([this] { lease_.stop(); });
-  if (config_.http_listen) {
-    http_ = std::make_unique<HttpServer>(
-        loop_, *config_.http_listen,
-        status_routes(StatusSources{[this] { return snapshot(); }, [this] { return render_metrics(); },
-                                    std::max(3 * to_seconds(config_.heartbeat_interval), 5.0)}));
-    try {
-      http_->start();
-    } catch (const std::system_error& e) {
-      throw RuntimeFailure("http.listen " + *config_.http_listen + ": cannot listen: " + e.code().message());
-    }
-    stops_.push_back([this] { http_->stop(); });
-  }
-  for (auto& view : views_) {
-    view->start();
-    stops_.push_back([&view] { view->stop(); });
-  }
-  if (http_ || !views_.empty()) {
-    depths_.start();
-    stops_.push_back([this] { depths_.stop(); });
-  }
+  stops_.push_back([this] { maintenance_.stop(); });  // started once registered
+  stops_.push_back([this] { observers_.stop(); });
+  observers_.start(config_, StatusSources{[this] { return snapshot(); }, [this] { return render_metrics(); },
+                                          std::max(3 * to_seconds(config_.heartbeat_interval), 5.0)});
   stops_.push_back([this] { drain_.stop(); });
 }
 
@@ -150,20 +129,15 @@ void Daemon::on_registered(WorkerId worker, bool first) {
   if (drain_.active()) return;  // registered while draining: the drain removes the row again
   if (!first) {
     queues_.set_worker(worker);
-    resolver_.set_self(worker);
+    maintenance_.registered_anew(worker);
     return;
   }
   queues_.start(worker);
-  resolver_.start(worker, lease_.identity());
-  stops_.push_back([this] { resolver_.stop(); });
-  scheduler_.start();
-  stops_.push_back([this] { scheduler_.stop(); });
-  sweeper_.start();
-  stops_.push_back([this] { sweeper_.stop(); });
+  maintenance_.start(worker, lease_.identity());
   db_.post<std::vector<std::string>>([](JobStore& store) { return store.admin().paused_queues(); },
                                      [this](std::vector<std::string> paused) { queues_.apply_paused(paused); },
                                      next_round_retries, OnOutage::fail);  // the heartbeat brings them too
-  notifier_.ready("serving " + std::to_string(queues_.names().size()) + " queue(s) as worker " +
+  observers_.notifier().ready("serving " + std::to_string(queues_.names().size()) + " queue(s) as worker " +
                   std::to_string(worker));
 }
 
@@ -209,14 +183,14 @@ DaemonSnapshot Daemon::snapshot() const {
   s.pid = lease_.identity().pid;
   s.draining = drain_.active();
   s.seconds_since_database = std::chrono::duration<double>(std::chrono::steady_clock::now() - db_.last_contact()).count();
-  s.queues = queues_.snapshots(depths_.depths());
+  s.queues = queues_.snapshots(observers_.depths());
   return s;
 }
 
 std::string Daemon::render_metrics() {
   metrics_.set_database_errors(db_.errors());
   metrics_.set_database_up(db_.connected());
-  metrics_.set_depth(depths_.depths());
+  metrics_.set_depth(observers_.depths());
   return metrics_.render();
 }
 

@@ -1,9 +1,9 @@
 // Daemon is `spawnq work-all` / `work QUEUE`: a small composition of
 // services on one event loop. It owns the loop, the signals, the database
 // thread, the notification listener, the worker lease, one QueueCoordinator
-// per served queue, the maintenance duties (rescue, schedules, retention),
-// and what operators watch (HTTP routes, sd_notify, views such as the
-// dashboard). Services start in the order of start() and stop in the
+// per served queue, the Maintenance duties (rescue, schedules, retention),
+// and the Observers operators watch it through (HTTP routes, sd_notify,
+// views such as the dashboard). Services start in the order of start() and stop in the
 // reverse. SIGTERM, the first SIGINT or a view's quit begin the Drain; a
 // second SIGINT stops running jobs at once. Everything but start-up and the
 // database/listener threads runs on the loop.
@@ -23,15 +23,11 @@
 #include "daemon/cgroups/job_cgroups.hpp"
 #include "daemon/database/db_executor.hpp"
 #include "daemon/database/notification_listener.hpp"
-#include "daemon/maintenance/retention_sweeper.hpp"
-#include "daemon/maintenance/scheduler.hpp"
-#include "daemon/maintenance/stuck_job_resolver.hpp"
-#include "daemon/observe/http_server.hpp"
+#include "daemon/maintenance/maintenance.hpp"
 #include "daemon/observe/metrics.hpp"
-#include "daemon/observe/service_notifier.hpp"
 #include "drain.hpp"
+#include "observers.hpp"
 #include "outcome_writer.hpp"
-#include "queue_depths.hpp"
 #include "queue_set.hpp"
 #include "worker_lease.hpp"
 
@@ -75,13 +71,8 @@ class Daemon {
   QueueSet queues_;
   NotificationListener listener_;
   WorkerLease lease_;
-  StuckJobResolver resolver_;
-  Scheduler scheduler_;
-  RetentionSweeper sweeper_;
-  ServiceNotifier notifier_;
-  QueueDepths depths_;
-  std::unique_ptr<HttpServer> http_;
-  std::vector<std::unique_ptr<Service>> views_;
+  Maintenance maintenance_;
+  Observers observers_;
   Drain drain_;
   std::vector<std::function<void()>> stops_;  // pushed as each service starts, run in reverse
   int exit_code_ = 0;
