@@ -7,7 +7,7 @@
 
 #include "commands.hpp"
 #include "common/errors.hpp"
-#include "config/duration.hpp"
+#include "flag_values.hpp"
 
 namespace spawnq {
 namespace {
@@ -48,17 +48,13 @@ void cancel_running(CommandContext& ctx, JobId id, Duration wait) {
 }  // namespace
 
 Command add_cancel_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("cancel", "Cancel a job; a running one is stopped by its daemon");
-  auto flags = std::make_shared<CancelFlags>();
+  auto [sub, flags] = add_subcommand_with_flags<CancelFlags>(app, "cancel",
+      "Cancel a job; a running one is stopped by its daemon");
   sub->add_option("ID", flags->id, "Job id")->required();
   sub->add_option("--wait", flags->wait, "How long to wait for a running job to stop (default: sigterm_grace + 5s)");
   return {sub, [&ctx, flags] {
-            Duration wait = ctx.config().sigterm_grace + std::chrono::seconds(5);
-            if (flags->wait) {
-              const auto parsed = parse_duration(*flags->wait);
-              if (!parsed) throw UsageError("--wait: must be a duration such as 10, 10s or 1m, got '" + *flags->wait + "'");
-              wait = *parsed;
-            }
+            const Duration wait = flags->wait ? parse_duration_flag("--wait", *flags->wait)
+                                              : ctx.config().sigterm_grace + std::chrono::seconds(5);
             const CancelResult result = ctx.store().admin().cancel(flags->id);
             const std::string job = "job " + std::to_string(flags->id);
             switch (result.kind) {

@@ -3,7 +3,7 @@
 
 #include "commands.hpp"
 #include "common/errors.hpp"
-#include "status_list.hpp"
+#include "flag_values.hpp"
 
 namespace spawnq {
 namespace {
@@ -16,8 +16,8 @@ struct CleanupFlags {
 }  // namespace
 
 Command add_cleanup_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("cleanup", "Delete old finished jobs");
-  auto flags = std::make_shared<CleanupFlags>();
+  auto [sub, flags] = add_subcommand_with_flags<CleanupFlags>(app, "cleanup",
+      "Delete old finished jobs");
   sub->add_option("--days", flags->days, "Finished more than this many days ago (default 30)");
   sub->add_option("--status", flags->statuses, "Terminal statuses to delete (default all four)");
   return {sub, [&ctx, flags] {
@@ -30,7 +30,7 @@ Command add_cleanup_command(CLI::App& app, CommandContext& ctx) {
             const auto older_than = std::chrono::milliseconds(
                 static_cast<std::int64_t>(flags->days * 86'400'000.0));
             const auto deleted = ctx.store().admin().cleanup(older_than, statuses);
-            std::cout << "deleted " << deleted << " job" << (deleted == 1 ? "" : "s") << "\n";
+            std::cout << "deleted " << counted(static_cast<std::size_t>(deleted), "job") << "\n";
           }};
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -19,6 +21,20 @@ struct Command {
   CLI::App* app;
   CommandRun run;
 };
+
+// A subcommand and the flags its options write into. The flags are shared
+// because the run closure reads them after CLI11 has parsed into them.
+template <class Flags>
+struct SubcommandWithFlags {
+  CLI::App* app;
+  std::shared_ptr<Flags> flags;
+};
+
+template <class Flags>
+SubcommandWithFlags<Flags> add_subcommand_with_flags(CLI::App& app, const std::string& name,
+                                                     const std::string& description) {
+  return {app.add_subcommand(name, description), std::make_shared<Flags>()};
+}
 
 Command add_migrate_command(CLI::App& app, CommandContext& ctx);
 Command add_enqueue_command(CLI::App& app, CommandContext& ctx);

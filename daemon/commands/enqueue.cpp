@@ -8,8 +8,8 @@
 namespace spawnq {
 
 Command add_enqueue_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("enqueue", "Insert a job and print its id");
-  auto flags = std::make_shared<EnqueueFlags>();
+  auto [sub, flags] = add_subcommand_with_flags<EnqueueFlags>(app, "enqueue",
+      "Insert a job and print its id");
   sub->add_option("JOB_TYPE", flags->job_type, "Handler name")->required();
   sub->add_option("--queue", flags->queue, "Queue (default: default)");
   sub->add_option("--payload", flags->payload, "JSON object, @FILE, or - for stdin");

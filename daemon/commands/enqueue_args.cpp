@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/errors.hpp"
-#include "config/duration.hpp"
+#include "flag_values.hpp"
 
 namespace spawnq {
 namespace {
@@ -80,9 +80,7 @@ EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& 
   if (flags.priority < 1 || flags.priority > 10) {
     throw UsageError("--priority: must be 1..10, got " + std::to_string(flags.priority));
   }
-  if (flags.max_attempts && *flags.max_attempts < 1) {
-    throw UsageError("--max-attempts: must be ≥ 1, got " + std::to_string(*flags.max_attempts));
-  }
+  if (flags.max_attempts) require_at_least("--max-attempts", *flags.max_attempts, 1);
   check_text(flags.reference, "--reference");
   check_text(flags.group, "--group");
 
@@ -95,14 +93,7 @@ EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& 
   request.reference = flags.reference;
   request.job_group = flags.group;
   if (flags.after) request.after = parse_job_ids(*flags.after, "--after");
-  if (flags.delay) {
-    const auto delay = parse_duration(*flags.delay);
-    if (!delay) {
-      throw UsageError("--delay: must be a non-negative duration such as 30, 30s, 5m or 2h, got '" +
-                       *flags.delay + "'");
-    }
-    request.delay = *delay;
-  }
+  if (flags.delay) request.delay = parse_duration_flag("--delay", *flags.delay);
   if (flags.at) {
     request.run_at = normalize_timestamp(*flags.at);
     if (!request.run_at) {

@@ -3,8 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "common/errors.hpp"
-#include "config/duration.hpp"
+#include "flag_values.hpp"
 
 namespace spawnq {
 namespace {
@@ -17,29 +16,21 @@ struct RequeueFlags {
 }  // namespace
 
 Command add_requeue_stuck_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("requeue-stuck", "Return jobs stuck in processing to the queue");
-  auto flags = std::make_shared<RequeueFlags>();
-  sub->add_option("--queue", flags->queue, "Only this queue");
+  auto [sub, flags] = add_subcommand_with_flags<RequeueFlags>(app, "requeue-stuck",
+      "Return jobs stuck in processing to the queue");
+  add_queue_filter(*sub, flags->queue);
   sub->add_option("--timeout", flags->timeout,
                   "Daemon silent at least this long (default: stuck_job_timeout)");
   return {sub, [&ctx, flags] {
-            Duration silent_for = ctx.config().stuck_job_timeout;
-            if (flags->timeout) {
-              const auto parsed = parse_duration(*flags->timeout);
-              if (!parsed) {
-                throw UsageError("--timeout: must be a duration such as 300, 300s or 5m, got '" +
-                                 *flags->timeout + "'");
-              }
-              silent_for = *parsed;
-            }
+            const Duration silent_for = flags->timeout ? parse_duration_flag("--timeout", *flags->timeout)
+                                                       : ctx.config().stuck_job_timeout;
             const auto jobs = ctx.store().workers().requeue_stuck(flags->queue, silent_for,
                                                         ctx.config().default_max_attempts);
             for (const RequeuedJob& job : jobs) {
               std::cout << "queue=" << job.queue << " job=" << job.id << " → " << to_string(job.status)
                         << "\n";
             }
-            std::cout << "requeued " << jobs.size() << " stuck job" << (jobs.size() == 1 ? "" : "s")
-                      << "\n";
+            std::cout << "requeued " << counted(jobs.size(), "stuck job") << "\n";
           }};
 }
 

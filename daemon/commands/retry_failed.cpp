@@ -3,8 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "common/errors.hpp"
-#include "status_list.hpp"
+#include "flag_values.hpp"
 
 namespace spawnq {
 namespace {
@@ -18,19 +17,17 @@ struct RetryFlags {
 }  // namespace
 
 Command add_retry_failed_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("retry-failed", "Re-queue failed and dead jobs");
-  auto flags = std::make_shared<RetryFlags>();
-  sub->add_option("--queue", flags->queue, "Only this queue");
+  auto [sub, flags] = add_subcommand_with_flags<RetryFlags>(app, "retry-failed",
+      "Re-queue failed and dead jobs");
+  add_queue_filter(*sub, flags->queue);
   sub->add_option("--status", flags->statuses, "failed, dead, or both (default failed,dead)");
   sub->add_option("--limit", flags->limit, "At most this many jobs");
   return {sub, [&ctx, flags] {
             const auto statuses =
                 parse_status_list(flags->statuses, {JobStatus::failed, JobStatus::dead});
-            if (flags->limit && *flags->limit < 1) {
-              throw UsageError("--limit: must be ≥ 1, got " + std::to_string(*flags->limit));
-            }
+            if (flags->limit) require_at_least("--limit", *flags->limit, 1);
             const auto ids = ctx.store().admin().retry_failed(flags->queue, statuses, flags->limit);
-            std::cout << "re-queued " << ids.size() << " job" << (ids.size() == 1 ? "" : "s") << "\n";
+            std::cout << "re-queued " << counted(ids.size(), "job") << "\n";
           }};
 }
 

@@ -41,8 +41,8 @@ void print_text(const JobDetails& details) {
 }  // namespace
 
 Command add_show_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("show", "One job with its attempts history");
-  auto flags = std::make_shared<ShowFlags>();
+  auto [sub, flags] = add_subcommand_with_flags<ShowFlags>(app, "show",
+      "One job with its attempts history");
   sub->add_option("ID", flags->id, "Job id")->required();
   sub->add_flag("--json", flags->json, "One JSON document on stdout");
   return {sub, [&ctx, flags] {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "flag_values.hpp"
 
 namespace spawnq {
 namespace {
@@ -72,9 +73,9 @@ void print_table(const std::vector<QueueStats>& all, const std::vector<std::stri
 }  // namespace
 
 Command add_stats_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("stats", "Job counts by queue and status");
-  auto flags = std::make_shared<StatsFlags>();
-  sub->add_option("--queue", flags->queue, "Only this queue");
+  auto [sub, flags] = add_subcommand_with_flags<StatsFlags>(app, "stats",
+      "Job counts by queue and status");
+  add_queue_filter(*sub, flags->queue);
   sub->add_flag("--json", flags->json, "One JSON document on stdout");
   return {sub, [&ctx, flags] {
             const auto all = merge_with_config(ctx.store().admin().stats(flags->queue), ctx.config(),

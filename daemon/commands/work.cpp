@@ -8,7 +8,7 @@
 #include "commands.hpp"
 #include "common/errors.hpp"
 #include "common/log.hpp"
-#include "config/duration.hpp"
+#include "flag_values.hpp"
 #include "daemon/supervisor/runner_path.hpp"
 #include "daemon/dashboard/dashboard.hpp"
 #include "daemon/supervisor/daemon.hpp"
@@ -64,8 +64,8 @@ int run_daemon(CommandContext& ctx, std::vector<QueueConfig> queues, bool dashbo
 }  // namespace
 
 Command add_work_all_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("work-all", "Run the daemon for every configured queue");
-  auto flags = std::make_shared<WorkFlags>();
+  auto [sub, flags] = add_subcommand_with_flags<WorkFlags>(app, "work-all",
+      "Run the daemon for every configured queue");
   sub->add_option("--show", flags->show, "lines (default) or tui");
   return {sub, [&ctx, flags] {
             const bool dashboard = wants_dashboard(ctx.config(), flags->show);
@@ -76,8 +76,8 @@ Command add_work_all_command(CLI::App& app, CommandContext& ctx) {
 }
 
 Command add_work_command(CLI::App& app, CommandContext& ctx) {
-  CLI::App* sub = app.add_subcommand("work", "Run the daemon for one queue");
-  auto flags = std::make_shared<WorkFlags>();
+  auto [sub, flags] = add_subcommand_with_flags<WorkFlags>(app, "work",
+      "Run the daemon for one queue");
   sub->add_option("QUEUE", flags->queue, "Queue to serve")->required();
   sub->add_option("--max-workers", flags->max_workers, "Override the queue's max_workers");
   sub->add_option("--timeout", flags->timeout, "Override the queue's job timeout (30, 30s, 5m)");
@@ -89,18 +89,11 @@ Command add_work_command(CLI::App& app, CommandContext& ctx) {
             }
             QueueConfig queue = ctx.config().settings_for(flags->queue);
             if (flags->max_workers) {
-              if (*flags->max_workers < 1) {
-                throw UsageError("--max-workers: must be ≥ 1, got " + std::to_string(*flags->max_workers));
-              }
+              require_at_least("--max-workers", *flags->max_workers, 1);
               queue.max_workers = *flags->max_workers;
             }
             if (flags->timeout) {
-              const auto timeout = parse_duration(*flags->timeout);
-              if (!timeout || timeout->count() <= 0) {
-                throw UsageError("--timeout: must be a positive duration such as 30, 30s or 5m, got '" +
-                                 *flags->timeout + "'");
-              }
-              queue.timeout = *timeout;
+              queue.timeout = parse_duration_flag("--timeout", *flags->timeout, DurationBound::positive);
             }
             if (const int code = run_daemon(ctx, {queue}, dashboard); code != 0) {
               throw RuntimeFailure("the daemon stopped with errors; see its log");

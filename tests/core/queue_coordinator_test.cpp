@@ -43,7 +43,7 @@ struct Coordinated {
   bool run_until(const std::function<bool()>& done, std::chrono::milliseconds limit) {
     return run_loop_until(loop, done, limit);
   }
-  std::string status(JobId id) { return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id)); }
+  std::string status(JobId id) { return db.status_of(id); }
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "common/job_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/enqueue.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_until.hpp"
 
@@ -38,22 +39,14 @@ std::string test_config(const std::string& extra_handlers = "",
   return yaml + extra_handlers;
 }
 
-struct Harness {
-  TestDatabase db;
-  std::unique_ptr<pqxx::connection> conn = db.connect();
-  JobStore store{*conn};
-
+struct Harness : JobDatabase {
   JobId add(const std::string& job_type, const std::string& payload = "{}", const std::string& queue = "default") {
-    EnqueueRequest request;
-    request.job_type = job_type;
-    request.payload_json = payload;
-    request.queue = queue;
-    return store.jobs().enqueue(request);
+    return enqueue(store, job_type, payload, queue);
   }
   std::string field(JobId id, const std::string& expression) {
     return db.value("SELECT " + expression + " FROM spawnq.jobs WHERE id = " + std::to_string(id));
   }
-  std::string status(JobId id) { return field(id, "status"); }
+  std::string status(JobId id) { return db.status_of(id); }
   bool reaches(JobId id, const std::string& wanted, std::chrono::milliseconds limit = 15s) {
     return wait_until([&] { return status(id) == wanted; }, limit, 50ms);
   }

@@ -8,6 +8,7 @@
 
 #include "common/job_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/enqueue.hpp"
 #include "support/test_database.hpp"
 #include "support/wait_until.hpp"
 
@@ -57,10 +58,7 @@ TEST_CASE("tui: the dashboard shows the queues and a running job, and q drains a
 
   auto conn = db.connect();
   JobStore store(*conn);
-  EnqueueRequest sleeper;
-  sleeper.job_type = "sleep";
-  sleeper.payload_json = R"({"seconds": 3})";
-  const JobId id = store.jobs().enqueue(sleeper);
+  const JobId id = enqueue(store, "sleep", R"({"seconds": 3})");
   const std::string row = std::to_string(id) + " sleep";
   REQUIRE(wait_until([&] { return terminal.screen().find(row) != std::string::npos; }, 10s));
   const std::string screen = terminal.screen();
@@ -73,7 +71,7 @@ TEST_CASE("tui: the dashboard shows the queues and a running job, and q drains a
   terminal.keys("q");
   // A graceful drain: the running job finishes, then the daemon exits.
   CHECK(wait_until([&] { return !terminal.alive(); }, 15s));
-  CHECK(db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id)) == "done");
+  CHECK(db.status_of(id) == "done");
   CHECK(db.value("SELECT count(*) FROM spawnq.workers") == "0");
   std::filesystem::remove_all(dir);
 }

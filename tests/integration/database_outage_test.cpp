@@ -6,6 +6,7 @@
 
 #include "common/job_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/enqueue.hpp"
 #include "support/private_cluster.hpp"
 #include "support/wait_until.hpp"
 
@@ -34,12 +35,7 @@ TEST_CASE("daemon: PostgreSQL stopped while jobs run and started again loses no 
   {
     pqxx::connection conn(cluster.url());
     JobStore store(conn);
-    for (int i = 0; i < 3; ++i) {
-      EnqueueRequest request;
-      request.job_type = "sleep";
-      request.payload_json = R"({"seconds": 1.5})";
-      store.jobs().enqueue(request);
-    }
+    for (int i = 0; i < 3; ++i) enqueue(store, "sleep", R"({"seconds": 1.5})");
   }
   DaemonProcess daemon(cluster.url(),
                        "poll_interval: 200ms\nqueues:\n  default: { max_workers: 3 }\n");

@@ -15,10 +15,7 @@ using namespace spawnq::test;
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
 
-TEST_CASE("daemon: a second Ctrl-C during a drain stops running jobs at once") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "daemon: a second Ctrl-C during a drain stops running jobs at once") {
   // A drain would wait a minute for the job; the second SIGINT must not.
   DaemonProcess daemon(db.url(), "poll_interval: 200ms\nshutdown_timeout: 60s\nsigterm_grace: 1s\n"
                                  "queues:\n  default: { max_workers: 1 }\n");

@@ -11,6 +11,7 @@
 
 #include "common/job_store.hpp"
 #include "support/daemon_process.hpp"
+#include "support/enqueue.hpp"
 #include "support/private_cluster.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/test_database.hpp"
@@ -83,10 +84,7 @@ TEST_CASE("http: /status shows queues and running jobs, and nothing is writable"
   REQUIRE(wait_until([&] { return (port = port_of(daemon)) != 0; }, 10s));
   auto conn = db.connect();
   JobStore store(*conn);
-  EnqueueRequest sleeper;
-  sleeper.job_type = "sleep";
-  sleeper.payload_json = R"({"seconds": 5})";
-  const JobId id = store.jobs().enqueue(sleeper);
+  const JobId id = enqueue(store, "sleep", R"({"seconds": 5})");
   nlohmann::json status;
   REQUIRE(wait_until([&] {
     status = nlohmann::json::parse(request(port, http::verb::get, "/status").body);

@@ -39,10 +39,7 @@ Run job_runner(const std::string& database_url, const std::string& args) {
 
 }  // namespace
 
-TEST_CASE("job-runner --job-id runs a job in the foreground and changes nothing without --commit") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "job-runner --job-id runs a job in the foreground and changes nothing without --commit") {
   const JobId id = enqueue(store, "echo", R"({"hello": "world"})");
   const std::string row_before = db.value("SELECT row_to_json(j)::text FROM spawnq.jobs j");
 
@@ -62,16 +59,13 @@ TEST_CASE("job-runner --job-id runs a job in the foreground and changes nothing 
   CHECK(db.value("SELECT outcome || ' ' || (worker_id IS NULL) FROM spawnq.job_attempts") == "success true");
 }
 
-TEST_CASE("job-runner --job-id reports failures, and refuses jobs it cannot run") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "job-runner --job-id reports failures, and refuses jobs it cannot run") {
   const JobId failing = enqueue(store, "fail", R"({"retryable": true, "message": "try later"})");
   const Run run = job_runner(db.url(), "--job-id=" + std::to_string(failing));
   INFO(run.output);
   CHECK(run.exit_code == 75);
   CHECK_THAT(run.output, Contains("would record: job " + std::to_string(failing) + " → retry_wait in 10s: try later"));
-  CHECK(db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(failing)) == "pending");
+  CHECK(db.status_of(failing) == "pending");
 
   const Run missing = job_runner(db.url(), "--job-id=999999");
   CHECK(missing.exit_code == 1);
@@ -83,30 +77,24 @@ TEST_CASE("job-runner --job-id reports failures, and refuses jobs it cannot run"
   const Run refused = job_runner(db.url(), "--job-id=" + std::to_string(held) + " --commit");
   CHECK(refused.exit_code == 1);
   CHECK_THAT(refused.output, Contains("is processing"));
-  CHECK(db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(held)) == "processing");
+  CHECK(db.status_of(held) == "processing");
 
   CHECK(job_runner(db.url(), "--job-id=abc").exit_code == 2);
   CHECK(job_runner(db.url(), "--bogus").exit_code == 2);
 }
 
-TEST_CASE("the custom runner example runs jobs end to end under the daemon") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "the custom runner example runs jobs end to end under the daemon") {
   DaemonProcess daemon(db.url(), std::string("runner: ") + CUSTOM_RUNNER_BIN +
                                      "\npoll_interval: 200ms\nqueues:\n  default: { max_workers: 2 }\n");
   const JobId shout = enqueue(store, "shout", R"({"text": "hello"})");
   const JobId flaky = enqueue(store, "flaky", "{}");
   const JobId builtin = enqueue(store, "noop", "{}");
-  const auto status = [&](JobId id) {
-    return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id));
-  };
-  REQUIRE(wait_until([&] { return status(shout) == "done"; }, 10s));
+  REQUIRE(wait_until([&] { return db.status_of(shout) == "done"; }, 10s));
   CHECK_THAT(db.value("SELECT output_tail FROM spawnq.job_attempts WHERE job_id = " + std::to_string(shout)),
              Contains("HELLO"));
-  REQUIRE(wait_until([&] { return status(flaky) == "retry_wait"; }, 10s));
+  REQUIRE(wait_until([&] { return db.status_of(flaky) == "retry_wait"; }, 10s));
   CHECK(db.value("SELECT last_error || ' ' || (available_at > now() + interval '100 seconds') FROM spawnq.jobs "
                  "WHERE id = " + std::to_string(flaky)) == "upstream unavailable true");
-  REQUIRE(wait_until([&] { return status(builtin) == "done"; }, 10s));
+  REQUIRE(wait_until([&] { return db.status_of(builtin) == "done"; }, 10s));
   CHECK_THAT(daemon.log(), Contains("runner=" + std::string(CUSTOM_RUNNER_BIN)));
 }

@@ -14,14 +14,10 @@ using namespace spawnq::test;
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
 
-TEST_CASE("pause: a paused queue claims nothing within a second, running jobs finish, resume restarts claims") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
-  auto status = [&](JobId id) { return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id)); };
+TEST_CASE_METHOD(JobDatabase, "pause: a paused queue claims nothing within a second, running jobs finish, resume restarts claims") {
   DaemonProcess daemon(db.url(), "poll_interval: 200ms\nqueues:\n  default: { max_workers: 2 }\n");
   const JobId running = enqueue(store, "sleep", R"({"seconds": 1.5})");
-  REQUIRE(wait_until([&] { return status(running) == "processing"; }, 10s, 20ms));
+  REQUIRE(wait_until([&] { return db.status_of(running) == "processing"; }, 10s, 20ms));
 
   const CliResult paused = run_spawnq({"--database-url", db.url(), "pause", "default"});
   REQUIRE(paused.exit_code == 0);
@@ -30,21 +26,18 @@ TEST_CASE("pause: a paused queue claims nothing within a second, running jobs fi
 
   const JobId waiting = enqueue(store, "noop");
   std::this_thread::sleep_for(1s);
-  CHECK(status(waiting) == "pending");
-  REQUIRE(wait_until([&] { return status(running) == "done"; }, 5s));  // the running one finished
+  CHECK(db.status_of(waiting) == "pending");
+  REQUIRE(wait_until([&] { return db.status_of(running) == "done"; }, 5s));  // the running one finished
   std::this_thread::sleep_for(500ms);
-  CHECK(status(waiting) == "pending");
+  CHECK(db.status_of(waiting) == "pending");
 
   const CliResult resumed = run_spawnq({"--database-url", db.url(), "resume", "default"});
   REQUIRE(resumed.exit_code == 0);
   CHECK(resumed.out == "queue default resumed\n");
-  CHECK(wait_until([&] { return status(waiting) == "done"; }, 1s, 20ms));
+  CHECK(wait_until([&] { return db.status_of(waiting) == "done"; }, 1s, 20ms));
 }
 
-TEST_CASE("pause: the claim itself refuses a paused queue, whatever a daemon believes") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "pause: the claim itself refuses a paused queue, whatever a daemon believes") {
   const WorkerId worker = store.workers().register_worker({"h", 1, "", ""}, {"default"}, "test");
   enqueue(store, "noop");
   REQUIRE(store.admin().set_queue_paused("default", true));

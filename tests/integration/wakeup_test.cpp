@@ -21,41 +21,28 @@ std::string config(int max_workers) {
   return "poll_interval: 1h\nqueues:\n  default: { max_workers: " + std::to_string(max_workers) + " }\n";
 }
 
-std::string status(TestDatabase& db, JobId id) {
-  return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id));
-}
-
 }  // namespace
 
-TEST_CASE("wake-up: a job enqueued while the daemon idles starts at once, not at the next poll") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "wake-up: a job enqueued while the daemon idles starts at once, not at the next poll") {
   DaemonProcess daemon(db.url(), config(2));
   REQUIRE(wait_until([&] { return daemon.log().find("serving") != std::string::npos; }, 10s));
 
   for (int round = 0; round < 3; ++round) {
     std::this_thread::sleep_for(100ms);  // idle again: nothing to claim
     const JobId id = enqueue(store, "noop");
-    CHECK(wait_until([&] { return status(db, id) == "done"; }, 3s, 20ms));
+    CHECK(wait_until([&] { return db.status_of(id) == "done"; }, 3s, 20ms));
   }
 }
 
-TEST_CASE("wake-up: jobs enqueued before the daemon listens are claimed without waiting for the poll") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "wake-up: jobs enqueued before the daemon listens are claimed without waiting for the poll") {
   const JobId early = enqueue(store, "noop");
   DaemonProcess daemon(db.url(), config(1));
   // Enqueued while the daemon starts: before, during or after its LISTEN.
   const JobId racing = enqueue(store, "noop");
-  CHECK(wait_until([&] { return status(db, early) == "done" && status(db, racing) == "done"; }, 10s, 20ms));
+  CHECK(wait_until([&] { return db.status_of(early) == "done" && db.status_of(racing) == "done"; }, 10s, 20ms));
 }
 
-TEST_CASE("wake-up: a freed slot claims the next job at once") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "wake-up: a freed slot claims the next job at once") {
   for (int i = 0; i < 30; ++i) enqueue(store, "noop");
   DaemonProcess daemon(db.url(), config(1));  // one slot: each job waits for the one before
   CHECK(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "30"; },

@@ -15,10 +15,7 @@ using namespace spawnq::test;
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
 
-TEST_CASE("daemon: declared dead by another daemon, it stops its jobs, registers anew and goes on") {
-  TestDatabase db;
-  auto conn = db.connect();
-  JobStore store(*conn);
+TEST_CASE_METHOD(JobDatabase, "daemon: declared dead by another daemon, it stops its jobs, registers anew and goes on") {
   DaemonProcess daemon(db.url(),
                        "poll_interval: 200ms\nheartbeat_interval: 300ms\nsigterm_grace: 500ms\n"
                        "queues:\n  default: { max_workers: 2 }\n");
@@ -35,10 +32,10 @@ TEST_CASE("daemon: declared dead by another daemon, it stops its jobs, registers
   REQUIRE(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.workers") == "1"; }, 10s));
   CHECK(db.value("SELECT id FROM spawnq.workers") != first);
   // The stopped job's outcome is refused by the fence: it belongs to no one now.
-  CHECK(db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(long_job)) == "processing");
+  CHECK(db.status_of(long_job) == "processing");
 
   const JobId next = enqueue(store, "noop");
-  CHECK(wait_until([&] { return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(next)) == "done"; },
+  CHECK(wait_until([&] { return db.status_of(next) == "done"; },
                    10s));
   CHECK_FALSE(daemon.wait_exit(0ms).has_value());
 }

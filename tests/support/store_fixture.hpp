@@ -7,15 +7,12 @@
 #include <vector>
 
 #include "common/job_store.hpp"
-#include "support/test_database.hpp"
+#include "support/enqueue.hpp"
 
 namespace spawnq::test {
 
 // One test's database, a connection, a store and a registered worker.
-struct Store {
-  TestDatabase db;
-  std::unique_ptr<pqxx::connection> conn = db.connect();
-  JobStore store{*conn};
+struct Store : JobDatabase {
   WorkerId worker = store.workers().register_worker({"host-a", 4242, "", ""}, {"default", "emails"}, "test");
 
   JobId add(const std::string& job_type, int priority = 5, const std::string& queue = "default") {
@@ -26,7 +23,7 @@ struct Store {
     return store.jobs().enqueue(request);
   }
   std::string status(JobId id) {
-    return db.value("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(id));
+    return db.status_of(id);
   }
   AttemptRecord outcome(const ClaimedJob& job, JobStatus next, AttemptOutcome how) const {
     AttemptRecord r;

@@ -65,4 +65,9 @@ std::string TestDatabase::value(const std::string& query) {
   return result[0][0].is_null() ? "" : result[0][0].as<std::string>();
 }
 
+std::string TestDatabase::status_of(std::int64_t job_id) {
+  const auto result = sql("SELECT status FROM spawnq.jobs WHERE id = " + std::to_string(job_id));
+  return result.empty() ? "" : result[0][0].as<std::string>();
+}
+
 }  // namespace spawnq::test

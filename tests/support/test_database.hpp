@@ -4,6 +4,7 @@
 // tests of `migrate` itself. It is dropped when the test ends.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,8 @@ class TestDatabase {
   pqxx::result sql(const std::string& statement);
   // The single value of a one-row, one-column query, as text ("" for NULL).
   std::string value(const std::string& query);
+  // The status of one job ("" once it is deleted).
+  std::string status_of(std::int64_t job_id);
 
  private:
   std::string name_;

@@ -1,0 +1,54 @@
+#include "flag_values.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "common/errors.hpp"
+
+namespace spawnq {
+
+std::vector<JobStatus> parse_status_list(const std::string& text,
+                                         const std::vector<JobStatus>& allowed) {
+  std::string names;
+  for (JobStatus status : allowed) names += (names.empty() ? "" : ", ") + std::string(to_string(status));
+  std::vector<JobStatus> statuses;
+  std::istringstream items(text);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    const auto status = parse_job_status(item);
+    if (!status || std::find(allowed.begin(), allowed.end(), *status) == allowed.end()) {
+      throw UsageError("--status: '" + item + "' is not one of " + names);
+    }
+    if (std::find(statuses.begin(), statuses.end(), *status) == statuses.end()) {
+      statuses.push_back(*status);
+    }
+  }
+  if (statuses.empty()) throw UsageError("--status: name at least one of " + names);
+  return statuses;
+}
+
+Duration parse_duration_flag(const std::string& flag, const std::string& text, DurationBound bound) {
+  const auto parsed = parse_duration(text);
+  const bool positive = bound == DurationBound::positive;
+  if (!parsed || (positive && parsed->count() <= 0)) {
+    throw UsageError(flag + ": must be a " + (positive ? "positive" : "non-negative") +
+                     " duration such as 30, 30s, 5m or 2h, got '" + text + "'");
+  }
+  return *parsed;
+}
+
+void require_at_least(const std::string& flag, std::int64_t value, std::int64_t minimum) {
+  if (value < minimum) {
+    throw UsageError(flag + ": must be ≥ " + std::to_string(minimum) + ", got " + std::to_string(value));
+  }
+}
+
+void add_queue_filter(CLI::App& command, std::optional<std::string>& queue) {
+  command.add_option("--queue", queue, "Only this queue");
+}
+
+std::string counted(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+}  // namespace spawnq
