@@ -13,8 +13,12 @@ std::string first_line(const std::string& message) {
 }
 
 std::unique_ptr<pqxx::connection> connect_database(const std::string& url,
-                                                   const std::string& application_name) {
+                                                   const std::string& application_name, Pooler pooler) {
   try {
+    if (pooler == Pooler::transaction) {
+      return std::make_unique<pqxx::connection>(
+          with_connection_option(url, "fallback_application_name", application_name));
+    }
     auto conn = std::make_unique<pqxx::connection>(url);
     // set_variable() is re-applied by libpqxx if it ever reconnects.
     conn->set_variable("TimeZone", "'UTC'");

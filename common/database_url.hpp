@@ -8,4 +8,9 @@ namespace spawnq {
 // The URL or key=value string with any password replaced by "***".
 std::string redact_database_url(const std::string& url);
 
+// `url` with one more libpq keyword, in the URL's own form (?key=value, or
+// key='value'); a keyword the URL already names keeps the URL's value, since
+// libpq takes the last one of a key=value string and we add ours first there.
+std::string with_connection_option(const std::string& url, const std::string& key, const std::string& value);
+
 }  // namespace spawnq

@@ -10,7 +10,7 @@ namespace spawnq {
 
 std::vector<QueueStats> JobAdmin::stats(const std::optional<std::string>& queue) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("stats", queue);
+  const auto rows = sql_.exec(w, "stats", queue);
   w.commit();
   std::vector<QueueStats> result;
   for (const auto& row : rows) {
@@ -27,15 +27,15 @@ std::vector<QueueStats> JobAdmin::stats(const std::optional<std::string>& queue)
 
 bool JobAdmin::set_queue_paused(const std::string& queue, bool paused) {
   pqxx::work w(conn_);
-  const bool changed = !w.exec_prepared(paused ? "pause_queue" : "resume_queue", queue).empty();
-  if (changed) w.exec_prepared("notify_pause", (paused ? "paused:" : "resumed:") + queue);
+  const bool changed = !sql_.exec(w, paused ? "pause_queue" : "resume_queue", queue).empty();
+  if (changed) sql_.exec(w, "notify_pause", (paused ? "paused:" : "resumed:") + queue);
   w.commit();
   return changed;
 }
 
 std::vector<std::string> JobAdmin::paused_queues() {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("paused_queues");
+  const auto rows = sql_.exec(w, "paused_queues");
   w.commit();
   std::vector<std::string> queues;
   for (const auto& row : rows) queues.push_back(row[0].as<std::string>());
@@ -44,15 +44,15 @@ std::vector<std::string> JobAdmin::paused_queues() {
 
 void JobAdmin::wake_queue(const std::string& queue) {
   pqxx::work w(conn_);
-  w.exec_prepared("wake_queue", queue);
+  sql_.exec(w, "wake_queue", queue);
   w.commit();
 }
 
 std::optional<JobDetails> JobAdmin::show(JobId id) {
   pqxx::work w(conn_);
-  const auto job = w.exec_prepared("show_job", id);
+  const auto job = sql_.exec(w, "show_job", id);
   if (job.empty()) return std::nullopt;
-  const auto attempts = w.exec_prepared1("show_attempts", id);
+  const auto attempts = sql_.exec1(w, "show_attempts", id);
   w.commit();
   return JobDetails{nlohmann::ordered_json::parse(job[0][0].as<std::string>()),
                     nlohmann::ordered_json::parse(attempts[0].as<std::string>())};
@@ -62,7 +62,7 @@ std::vector<JobId> JobAdmin::retry_failed(const std::optional<std::string>& queu
                                           const std::vector<JobStatus>& statuses,
                                           std::optional<std::int64_t> limit) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("retry_failed", queue, to_text_array(statuses), limit);
+  const auto rows = sql_.exec(w, "retry_failed", queue, to_text_array(statuses), limit);
   w.commit();
   std::vector<JobId> ids;
   for (const auto& row : rows) ids.push_back(row[0].as<JobId>());
@@ -71,11 +71,11 @@ std::vector<JobId> JobAdmin::retry_failed(const std::optional<std::string>& queu
 
 CancelResult JobAdmin::cancel(JobId id) {
   pqxx::work w(conn_);
-  if (!w.exec_prepared("cancel", id).empty()) {
+  if (!sql_.exec(w, "cancel", id).empty()) {
     w.commit();
     return CancelResult{CancelResult::Kind::cancelled, JobStatus::cancelled};
   }
-  const auto rows = w.exec_prepared("job_status", id);
+  const auto rows = sql_.exec(w, "job_status", id);
   w.commit();
   if (rows.empty()) return CancelResult{CancelResult::Kind::not_found, JobStatus::cancelled};
   const JobStatus status = status_field(rows[0][0]);
@@ -86,7 +86,7 @@ CancelResult JobAdmin::cancel(JobId id) {
 
 std::optional<std::optional<WorkerId>> JobAdmin::request_cancel(JobId id) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("request_cancel", id);
+  const auto rows = sql_.exec(w, "request_cancel", id);
   w.commit();
   if (rows.empty()) return std::nullopt;
   return optional_field<WorkerId>(rows[0][1]);
@@ -95,9 +95,9 @@ std::optional<std::optional<WorkerId>> JobAdmin::request_cancel(JobId id) {
 std::optional<std::int64_t> JobAdmin::sweep_expired(JobStatus status, std::chrono::milliseconds older_than,
                                                     int batch_size) {
   pqxx::work w(conn_);
-  if (!w.exec_prepared1("retention_lock")[0].as<bool>()) return std::nullopt;
+  if (!sql_.exec1(w, "retention_lock")[0].as<bool>()) return std::nullopt;
   const auto result =
-      w.exec_prepared("cleanup", to_text_array(std::vector<JobStatus>{status}), seconds(older_than), batch_size);
+      sql_.exec(w, "cleanup", to_text_array(std::vector<JobStatus>{status}), seconds(older_than), batch_size);
   w.commit();
   return static_cast<std::int64_t>(result.affected_rows());
 }
@@ -108,7 +108,7 @@ std::int64_t JobAdmin::cleanup(std::chrono::milliseconds older_than,
   std::int64_t deleted = 0;
   for (;;) {
     pqxx::work w(conn_);
-    const auto result = w.exec_prepared("cleanup", status_array, seconds(older_than), batch_size);
+    const auto result = sql_.exec(w, "cleanup", status_array, seconds(older_than), batch_size);
     w.commit();
     deleted += static_cast<std::int64_t>(result.affected_rows());
     if (result.affected_rows() < static_cast<pqxx::result::size_type>(batch_size)) return deleted;

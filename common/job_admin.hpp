@@ -39,7 +39,7 @@ struct CancelResult {
 
 class JobAdmin {
  public:
-  explicit JobAdmin(pqxx::connection& conn) : conn_(conn) {}
+  JobAdmin(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
 
   std::vector<QueueStats> stats(const std::optional<std::string>& queue);
 
@@ -82,6 +82,7 @@ class JobAdmin {
 
  private:
   pqxx::connection& conn_;
+  const StatementBook& sql_;
 };
 
 const std::vector<Statement>& job_admin_statements();

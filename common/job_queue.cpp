@@ -22,7 +22,7 @@ std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, Wor
   pqxx::work w(conn_);
   pqxx::result rows;
   if (limits.empty()) {
-    rows = w.exec_prepared("claim", queue, limit, worker, default_max_attempts);
+    rows = sql_.exec(w, "claim", queue, limit, worker, default_max_attempts);
   } else {
     // Locks first, in a statement of their own: the claim's snapshot must be
     // taken after them, or it could miss what the daemon before us claimed.
@@ -41,8 +41,8 @@ std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, Wor
       keys.insert("queue:" + queue);
       rules["global"] = *limits.global_max;
     }
-    for (const std::string& key : keys) w.exec_prepared("limit_lock", key);
-    rows = w.exec_prepared("claim_limited", queue, limit, worker, default_max_attempts, rules.dump());
+    for (const std::string& key : keys) sql_.exec(w, "limit_lock", key);
+    rows = sql_.exec(w, "claim_limited", queue, limit, worker, default_max_attempts, rules.dump());
   }
   w.commit();
   std::vector<ClaimedJob> jobs;
@@ -67,7 +67,7 @@ std::vector<bool> JobQueue::record_batch(const std::vector<AttemptRecord>& recor
   // Text from jobs was made valid UTF-8 by the caller; `replace` keeps a slip
   // from making a whole batch of outcomes unwritable.
   const auto rows =
-      w.exec_prepared("record", input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      sql_.exec(w, "record", input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   w.commit();
   std::set<JobId> applied;
   for (const auto& row : rows) applied.insert(row[0].as<JobId>());
@@ -78,7 +78,7 @@ std::vector<bool> JobQueue::record_batch(const std::vector<AttemptRecord>& recor
 
 bool JobQueue::update_progress(JobId job, int attempt, WorkerId worker, double fraction) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("update_progress", job, attempt, worker, fraction);
+  const auto rows = sql_.exec(w, "update_progress", job, attempt, worker, fraction);
   w.commit();
   return !rows.empty();
 }
@@ -86,7 +86,7 @@ bool JobQueue::update_progress(JobId job, int attempt, WorkerId worker, double f
 std::vector<JobId> JobQueue::release_unknown_claims(WorkerId worker, const std::string& queue,
                                                     const std::vector<JobId>& running) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("release_unknown_claims", worker, queue, id_array(running));
+  const auto rows = sql_.exec(w, "release_unknown_claims", worker, queue, id_array(running));
   w.commit();
   std::vector<JobId> released;
   for (const auto& row : rows) released.push_back(row[0].as<JobId>());
@@ -95,7 +95,7 @@ std::vector<JobId> JobQueue::release_unknown_claims(WorkerId worker, const std::
 
 std::optional<ClaimedJob> JobQueue::load_job(JobId id, int default_max_attempts) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("load_job", id, default_max_attempts);
+  const auto rows = sql_.exec(w, "load_job", id, default_max_attempts);
   w.commit();
   if (rows.empty()) return std::nullopt;
   return claimed_job(rows[0]);
@@ -103,7 +103,7 @@ std::optional<ClaimedJob> JobQueue::load_job(JobId id, int default_max_attempts)
 
 std::optional<JobStatus> JobQueue::job_status(JobId id) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("job_status", id);
+  const auto rows = sql_.exec(w, "job_status", id);
   w.commit();
   if (rows.empty()) return std::nullopt;
   return status_field(rows[0][0]);
@@ -111,7 +111,7 @@ std::optional<JobStatus> JobQueue::job_status(JobId id) {
 
 bool JobQueue::record_manual(const AttemptRecord& r) {
   pqxx::work w(conn_);
-  const auto row = w.exec_prepared1("record_manual", r.job_id, r.attempt,
+  const auto row = sql_.exec1(w, "record_manual", r.job_id, r.attempt,
                                     std::string(to_string(r.next_status)), seconds(r.retry_delay),
                                     std::string(to_string(r.outcome)), r.pid, r.exit_code, r.signal,
                                     r.error, r.output_tail);
@@ -125,7 +125,7 @@ JobId JobQueue::enqueue_in(pqxx::work& w, const EnqueueRequest& r) {
   std::optional<std::string> after;
   if (!r.after.empty()) after = id_array(r.after);
   try {
-    return w.exec_prepared1("enqueue", r.job_type, r.payload_json, r.queue, r.priority, r.run_at, delay,
+    return sql_.exec1(w, "enqueue", r.job_type, r.payload_json, r.queue, r.priority, r.run_at, delay,
                             r.max_attempts, r.reference, r.job_group, after)[0]
         .as<JobId>();
   } catch (const pqxx::foreign_key_violation& e) {

@@ -50,7 +50,7 @@ struct ClaimLimits {
 
 class JobQueue {
  public:
-  explicit JobQueue(pqxx::connection& conn) : conn_(conn) {}
+  JobQueue(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
 
   // Returns the new job's id, or that of the live job holding the same
   // reference. A dependency that does not exist is a UsageError.
@@ -94,6 +94,7 @@ class JobQueue {
 
  private:
   pqxx::connection& conn_;
+  const StatementBook& sql_;
 };
 
 const std::vector<Statement>& job_queue_statements();

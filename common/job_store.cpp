@@ -2,11 +2,13 @@
 
 namespace spawnq {
 
-JobStore::JobStore(pqxx::connection& conn) : jobs_(conn), workers_(conn), admin_(conn), schedules_(conn, jobs_) {
-  for (const auto* statements : {&job_queue_statements(), &worker_registry_statements(), &job_admin_statements(),
-                                 &schedule_store_statements()}) {
-    for (const Statement& statement : *statements) conn.prepare(statement.name, statement.sql);
-  }
-}
+JobStore::JobStore(pqxx::connection& conn, Pooler pooler)
+    : sql_(conn, pooler,
+           {&job_queue_statements(), &worker_registry_statements(), &job_admin_statements(),
+            &schedule_store_statements()}),
+      jobs_(conn, sql_),
+      workers_(conn, sql_),
+      admin_(conn, sql_),
+      schedules_(conn, sql_, jobs_) {}
 
 }  // namespace spawnq

@@ -1,9 +1,9 @@
 // JobStore is spawnq's one door to the rows of spawnq.jobs and its companions,
 // split by duty: jobs() for enqueueing, claims and outcomes, workers() for
 // daemons and the rescue of their jobs, admin() for what operators ask and
-// change, schedules() for cron ticks. It prepares every statement of the four
-// once on its connection (the schema's own bookkeeping lives in
-// schema_migrator). It borrows one connection and is used by one thread at a
+// change, schedules() for cron ticks. Their statements share one
+// StatementBook: prepared once on a direct connection, sent whole behind a
+// transaction pooler (the schema's own bookkeeping lives in schema_migrator). It borrows one connection and is used by one thread at a
 // time: the daemon's database thread, or an admin command's main thread.
 //
 // Writes about a running job are fenced by (job id, attempt, worker id): they
@@ -21,7 +21,7 @@ namespace spawnq {
 
 class JobStore {
  public:
-  explicit JobStore(pqxx::connection& conn);
+  explicit JobStore(pqxx::connection& conn, Pooler pooler = Pooler::none);
 
   JobQueue& jobs() { return jobs_; }
   WorkerRegistry& workers() { return workers_; }
@@ -29,6 +29,7 @@ class JobStore {
   ScheduleStore& schedules() { return schedules_; }
 
  private:
+  StatementBook sql_;  // before the stores, which borrow it
   JobQueue jobs_;
   WorkerRegistry workers_;
   JobAdmin admin_;

@@ -10,7 +10,7 @@ namespace spawnq {
 
 TickResult ScheduleStore::fire_tick(const ScheduledTick& tick) {
   pqxx::work w(conn_);
-  const auto taken = w.exec_prepared("take_tick", tick.schedule,
+  const auto taken = sql_.exec(w, "take_tick", tick.schedule,
                                      static_cast<std::int64_t>(tick.tick.time_since_epoch().count()));
   TickResult result;
   if (taken.empty()) return result;  // rolled back: nothing was written
@@ -20,7 +20,7 @@ TickResult ScheduleStore::fire_tick(const ScheduledTick& tick) {
   } else {
     result.kind = TickResult::Kind::enqueued;
     result.job = jobs_.enqueue_in(w, tick.job);
-    w.exec_prepared("set_schedule_job", tick.schedule, result.job);
+    sql_.exec(w, "set_schedule_job", tick.schedule, result.job);
   }
   w.commit();
   return result;
@@ -28,7 +28,7 @@ TickResult ScheduleStore::fire_tick(const ScheduledTick& tick) {
 
 std::vector<ScheduleState> ScheduleStore::schedule_states(const std::vector<std::string>& names) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("schedule_states", to_text_array(names));
+  const auto rows = sql_.exec(w, "schedule_states", to_text_array(names));
   w.commit();
   std::vector<ScheduleState> states;
   for (const auto& row : rows) {

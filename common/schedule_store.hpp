@@ -44,7 +44,8 @@ struct ScheduleState {
 
 class ScheduleStore {
  public:
-  ScheduleStore(pqxx::connection& conn, JobQueue& jobs) : conn_(conn), jobs_(jobs) {}
+  ScheduleStore(pqxx::connection& conn, const StatementBook& sql, JobQueue& jobs)
+      : conn_(conn), sql_(sql), jobs_(jobs) {}
 
   // Takes the tick and enqueues its job in one transaction; exactly one
   // caller per (schedule, tick) gets `enqueued` or `skipped`.
@@ -54,6 +55,7 @@ class ScheduleStore {
 
  private:
   pqxx::connection& conn_;
+  const StatementBook& sql_;
   JobQueue& jobs_;  // a tick enqueues its job in the tick's transaction
 };
 

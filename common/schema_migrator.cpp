@@ -18,52 +18,47 @@ struct Applied {
   std::string checksum;
 };
 
-std::map<int, Applied> read_applied(pqxx::connection& conn) {
-  pqxx::work w(conn);
+// Every step takes this lock first, in its own transaction: a lock that ends
+// with the transaction works through a transaction pooler, where a session
+// lock would stay on a server connection someone else gets next.
+void lock_migrations(pqxx::work& w) {
+  w.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrateLockKey);
   w.exec0("CREATE SCHEMA IF NOT EXISTS spawnq");
   w.exec0(
       "CREATE TABLE IF NOT EXISTS spawnq.schema_migrations ("
       " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
       " applied_at timestamptz NOT NULL DEFAULT now())");
+}
+
+std::map<int, Applied> read_applied(pqxx::work& w) {
   std::map<int, Applied> applied;
   for (const auto& row : w.exec("SELECT version, name, checksum FROM spawnq.schema_migrations")) {
     applied.emplace(row[0].as<int>(), Applied{row[1].as<std::string>(), row[2].as<std::string>()});
   }
-  w.commit();
   return applied;
 }
 
-std::string checksum_of(pqxx::connection& conn, std::string_view sql) {
-  pqxx::nontransaction n(conn);
-  return n.exec_params1("SELECT md5($1)", std::string(sql))[0].as<std::string>();
-}
-
-void apply(pqxx::connection& conn, const Migration& migration, int version) {
+// Applies `migration` unless a run before ours did; true when this run did.
+// Under the lock, what is recorded cannot change until we commit.
+bool apply_once(pqxx::connection& conn, const Migration& migration, int version) {
   pqxx::work w(conn);
+  lock_migrations(w);
+  const auto recorded = w.exec_params("SELECT checksum = md5($2) FROM spawnq.schema_migrations WHERE version = $1",
+                                      version, std::string(migration.sql));
+  if (!recorded.empty()) {
+    if (!recorded[0][0].as<bool>()) {
+      throw RuntimeFailure("migration " + std::string(migration.name) +
+                           " differs from the one applied to this database; applied migrations "
+                           "must never be edited (add a new sql/ file instead)");
+    }
+    return false;
+  }
   w.exec(std::string(migration.sql));
   w.exec_params0("INSERT INTO spawnq.schema_migrations (version, name, checksum) VALUES ($1, $2, md5($3))",
                  version, std::string(migration.name), std::string(migration.sql));
   w.commit();
+  return true;
 }
-
-class AdvisoryLock {
- public:
-  explicit AdvisoryLock(pqxx::connection& conn) : conn_(conn) {
-    pqxx::nontransaction(conn_).exec_params("SELECT pg_advisory_lock($1)", kMigrateLockKey);
-  }
-  ~AdvisoryLock() {
-    try {
-      pqxx::nontransaction(conn_).exec_params("SELECT pg_advisory_unlock($1)", kMigrateLockKey);
-    } catch (const std::exception&) {
-      // A broken connection has released the lock already.
-    }
-  }
-  AdvisoryLock(const AdvisoryLock&) = delete;
-  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
-
- private:
-  pqxx::connection& conn_;
-};
 
 }  // namespace
 
@@ -77,29 +72,20 @@ int migration_version(std::string_view name) {
 }
 
 MigrationReport migrate_schema(pqxx::connection& conn, const std::vector<Migration>& migrations) {
-  AdvisoryLock lock(conn);
-  std::map<int, Applied> applied = read_applied(conn);
   MigrationReport report;
   std::map<int, bool> known;
   for (const Migration& migration : migrations) {
     const int version = migration_version(migration.name);
     known[version] = true;
-    if (auto it = applied.find(version); it != applied.end()) {
-      if (it->second.checksum != checksum_of(conn, migration.sql)) {
-        throw RuntimeFailure("migration " + std::string(migration.name) +
-                             " differs from the one applied to this database; applied migrations "
-                             "must never be edited (add a new sql/ file instead)");
-      }
-      continue;
-    }
-    apply(conn, migration, version);
-    applied.emplace(version, Applied{std::string(migration.name), ""});
-    report.applied.emplace_back(migration.name);
+    if (apply_once(conn, migration, version)) report.applied.emplace_back(migration.name);
   }
-  for (const auto& [version, entry] : applied) {
+  pqxx::work w(conn);
+  lock_migrations(w);
+  for (const auto& [version, entry] : read_applied(w)) {
     report.schema_version = std::max(report.schema_version, version);
     if (!known.count(version)) report.unknown.push_back(entry.name);
   }
+  w.commit();
   return report;
 }
 

@@ -1,7 +1,8 @@
 // Creates or upgrades the spawnq schema (docs/SPEC.md §3): applies each migration not
 // yet recorded in spawnq.schema_migrations, in order, each in its own
-// transaction. A session advisory lock serializes concurrent runs, so two
-// `spawnq migrate` at once are safe: the second waits, then finds nothing to do.
+// transaction. Each of those transactions first takes a transaction-level
+// advisory lock, so two `spawnq migrate` at once are safe (the second waits,
+// then finds nothing to do) — through a transaction pooler too.
 // The bookkeeping SQL lives here; the schema itself lives in sql/.
 #pragma once
 

@@ -1,16 +1,56 @@
-// A named SQL statement. Each store lists its own beside it (*_sql.cpp);
-// JobStore prepares them all once per connection, and they run only through
-// the stores' functions.
+// The stores' SQL statements and how they reach the server. Each store lists
+// its own named statements beside it (*_sql.cpp); JobStore puts them in one
+// StatementBook per connection, and they run only through the stores.
+//
+// On a direct connection the book prepares each statement once. Behind a
+// transaction pooler (database.pooler: transaction, docs/SPEC.md §2) a
+// prepared statement would stay on the server connection the pooler lent us
+// for one transaction — the next client of that connection would find it, and
+// our next transaction would not — so there each statement is sent whole, as
+// the unnamed statement of the extended protocol, every time.
 #pragma once
 
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include <pqxx/pqxx>
+
+#include "common/pooler.hpp"
 
 namespace spawnq {
 
 struct Statement {
   const char* name;
   std::string sql;
+};
+
+class StatementBook {
+ public:
+  StatementBook(pqxx::connection& conn, Pooler pooler, const std::vector<const std::vector<Statement>*>& lists);
+
+  template <typename... Args>
+  pqxx::result exec(pqxx::transaction_base& tx, const char* name, Args&&... args) const {
+    if (prepared_) return tx.exec_prepared(name, std::forward<Args>(args)...);
+    return tx.exec_params(sql_of(name), std::forward<Args>(args)...);
+  }
+  template <typename... Args>
+  pqxx::row exec1(pqxx::transaction_base& tx, const char* name, Args&&... args) const {
+    if (prepared_) return tx.exec_prepared1(name, std::forward<Args>(args)...);
+    return tx.exec_params1(sql_of(name), std::forward<Args>(args)...);
+  }
+  template <typename... Args>
+  void exec0(pqxx::transaction_base& tx, const char* name, Args&&... args) const {
+    if (prepared_) tx.exec_prepared0(name, std::forward<Args>(args)...);
+    else tx.exec_params0(sql_of(name), std::forward<Args>(args)...);
+  }
+
+ private:
+  const std::string& sql_of(const char* name) const;
+
+  bool prepared_;
+  std::unordered_map<std::string, std::string> sql_;
 };
 
 }  // namespace spawnq

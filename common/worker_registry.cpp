@@ -12,7 +12,7 @@ WorkerId WorkerRegistry::register_worker(const WorkerIdentity& identity,
                                    const std::vector<std::string>& queues,
                                    const std::string& version) {
   pqxx::work w(conn_);
-  const auto row = w.exec_prepared1("register_worker", identity.host, identity.pid, to_text_array(queues),
+  const auto row = sql_.exec1(w, "register_worker", identity.host, identity.pid, to_text_array(queues),
                                     version, identity.boot_id, identity.pid_namespace);
   w.commit();
   return row[0].as<WorkerId>();
@@ -20,25 +20,25 @@ WorkerId WorkerRegistry::register_worker(const WorkerIdentity& identity,
 
 void WorkerRegistry::remove_worker(WorkerId worker) {
   pqxx::work w(conn_);
-  w.exec_prepared0("remove_worker", worker);
+  sql_.exec0(w, "remove_worker", worker);
   w.commit();
 }
 
 HeartbeatResult WorkerRegistry::heartbeat(WorkerId worker) {
   pqxx::work w(conn_);
   HeartbeatResult result;
-  result.registered = !w.exec_prepared("heartbeat", worker).empty();
-  for (const auto& row : w.exec_prepared("cancel_requests", worker)) {
+  result.registered = !sql_.exec(w, "heartbeat", worker).empty();
+  for (const auto& row : sql_.exec(w, "cancel_requests", worker)) {
     result.cancel_requested.push_back(row[0].as<JobId>());
   }
-  for (const auto& row : w.exec_prepared("paused_queues")) result.paused.push_back(row[0].as<std::string>());
+  for (const auto& row : sql_.exec(w, "paused_queues")) result.paused.push_back(row[0].as<std::string>());
   w.commit();
   return result;
 }
 
 std::vector<WorkerRow> WorkerRegistry::same_host_workers(const std::string& host, WorkerId self) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("same_host_workers", host, self);
+  const auto rows = sql_.exec(w, "same_host_workers", host, self);
   w.commit();
   std::vector<WorkerRow> workers;
   for (const auto& row : rows) {
@@ -52,7 +52,7 @@ std::vector<WorkerId> WorkerRegistry::forget_workers(std::chrono::milliseconds s
                                                const std::vector<WorkerId>& dead,
                                                std::optional<WorkerId> self) {
   pqxx::work w(conn_);
-  const auto rows = w.exec_prepared("forget_workers", seconds(silent_for), id_array(dead), self);
+  const auto rows = sql_.exec(w, "forget_workers", seconds(silent_for), id_array(dead), self);
   w.commit();
   std::vector<WorkerId> forgotten;
   for (const auto& row : rows) forgotten.push_back(row[0].as<WorkerId>());
@@ -66,7 +66,7 @@ std::vector<RequeuedJob> WorkerRegistry::requeue_stuck(const std::optional<std::
                                                  std::optional<WorkerId> self) {
   pqxx::work w(conn_);
   const auto rows =
-      w.exec_prepared("rescue", queue, seconds(silent_for), default_max_attempts, id_array(dead), self);
+      sql_.exec(w, "rescue", queue, seconds(silent_for), default_max_attempts, id_array(dead), self);
   w.commit();
   std::vector<RequeuedJob> jobs;
   for (const auto& row : rows) {

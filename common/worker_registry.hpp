@@ -49,7 +49,7 @@ struct HeartbeatResult {
 
 class WorkerRegistry {
  public:
-  explicit WorkerRegistry(pqxx::connection& conn) : conn_(conn) {}
+  WorkerRegistry(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
 
   WorkerId register_worker(const WorkerIdentity& identity, const std::vector<std::string>& queues,
                            const std::string& version);
@@ -79,6 +79,7 @@ class WorkerRegistry {
 
  private:
   pqxx::connection& conn_;
+  const StatementBook& sql_;
 };
 
 const std::vector<Statement>& worker_registry_statements();

@@ -13,6 +13,7 @@
 #include "common/envelope.hpp"
 #include "common/job.hpp"
 #include "common/log.hpp"
+#include "common/pooler.hpp"
 #include "duration.hpp"
 
 namespace spawnq {
@@ -76,6 +77,10 @@ struct ScheduleConfig {
 struct Config {
   std::string source;  // the file it came from; empty for built-in defaults
   std::string database_url = "postgresql:///spawnq";
+  Pooler database_pooler = Pooler::none;  // what stands on database_url (docs/SPEC.md §2)
+  // A direct connection for LISTEN (and migrations) when database_url is a
+  // transaction pooler; without one, a pooled daemon polls.
+  std::optional<std::string> session_url;
   std::string runner;  // empty: job-runner beside the spawnq binary
   Duration poll_interval = std::chrono::seconds(1);
   Duration shutdown_timeout = std::chrono::seconds(30);

@@ -110,7 +110,12 @@ std::string to_yaml(const Config& config) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "database" << YAML::Value << YAML::BeginMap << YAML::Key << "url"
-      << YAML::Value << redact_database_url(config.database_url) << YAML::EndMap;
+      << YAML::Value << redact_database_url(config.database_url) << YAML::Key << "pooler" << YAML::Value
+      << std::string(to_string(config.database_pooler));
+  if (config.session_url) {
+    out << YAML::Key << "session_url" << YAML::Value << redact_database_url(*config.session_url);
+  }
+  out << YAML::EndMap;
   if (!config.runner.empty()) out << YAML::Key << "runner" << YAML::Value << config.runner;
   const std::pair<const char*, Duration> durations[] = {
       {"poll_interval", config.poll_interval},

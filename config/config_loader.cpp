@@ -217,8 +217,15 @@ ScheduleConfig read_schedule(const std::string& name, const YamlField& body, con
 
 void read_globals(const Fields& f, Config& config, const std::filesystem::path& base_dir) {
   with(f, "database", [&](const YamlField& v) {
-    const Fields db = v.fields({"url"});
+    const Fields db = v.fields({"url", "pooler", "session_url"});
     with(db, "url", [&](const YamlField& url) { config.database_url = url.as_string(); });
+    with(db, "pooler", [&](const YamlField& pooler) {
+      const std::string text = pooler.as_string();
+      const auto parsed = parse_pooler(text);
+      if (!parsed) pooler.fail("must be none or transaction, got '" + text + "'");
+      config.database_pooler = *parsed;
+    });
+    with(db, "session_url", [&](const YamlField& url) { config.session_url = url.as_string(); });
   });
   with(f, "runner", [&](const YamlField& v) { config.runner = resolve_program(v, base_dir); });
   with(f, "poll_interval", [&](const YamlField& v) { config.poll_interval = v.as_duration(kOneMs); });

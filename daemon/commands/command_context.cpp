@@ -24,12 +24,12 @@ const Config& CommandContext::config() {
 bool CommandContext::has_config_file() { return !config().source.empty(); }
 
 pqxx::connection& CommandContext::connection() {
-  if (!connection_) connection_ = connect_database(config().database_url, "spawnq");
+  if (!connection_) connection_ = connect_database(config().database_url, "spawnq", config().database_pooler);
   return *connection_;
 }
 
 JobStore& CommandContext::store() {
-  if (!store_) store_ = std::make_unique<JobStore>(connection());
+  if (!store_) store_ = std::make_unique<JobStore>(connection(), config().database_pooler);
   return *store_;
 }
 

@@ -1,6 +1,7 @@
 // spawnq: the daemon and every admin command (docs/SPEC.md §1.1). This file parses the
 // command line, runs the chosen command, and is the one place where failures
 // become a one-line message on stderr and an exit code.
+#include <cstdlib>
 #include <iostream>
 
 #include <pqxx/except>
@@ -45,6 +46,10 @@ int run_guarded(const spawnq::CommandRun& run) {
 
 int main(int argc, char** argv) {
   using namespace spawnq;
+  // Every connection's clock is UTC. libpq sends PGTZ in the startup packet,
+  // which a transaction pooler keeps per client, where a SET would leak
+  // (common/connection.hpp). Set before any thread starts; jobs never see it.
+  ::setenv("PGTZ", "UTC", 1);
   CLI::App app("spawnq runs background jobs stored in PostgreSQL, each in its own process.",
                "spawnq");
   app.set_version_flag("--version", kVersion);

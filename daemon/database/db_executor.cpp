@@ -9,8 +9,8 @@
 
 namespace spawnq {
 
-DbExecutor::DbExecutor(boost::asio::io_context& loop, std::string database_url)
-    : loop_(loop), url_(std::move(database_url)) {}
+DbExecutor::DbExecutor(boost::asio::io_context& loop, std::string database_url, Pooler pooler)
+    : loop_(loop), url_(std::move(database_url)), pooler_(pooler) {}
 
 DbExecutor::~DbExecutor() { stop(); }
 
@@ -51,8 +51,8 @@ bool DbExecutor::ensure_connected() {
   store_.reset();
   conn_.reset();
   try {
-    conn_ = connect_database(url_, "spawnq daemon");
-    store_ = std::make_unique<JobStore>(*conn_);
+    conn_ = connect_database(url_, "spawnq daemon", pooler_);
+    store_ = std::make_unique<JobStore>(*conn_, pooler_);
   } catch (const std::exception& e) {
     lost_connection("database unreachable", e);
     return false;
@@ -152,6 +152,18 @@ void DbExecutor::thread_main() {
       if (!finished) tasks_.push_front(std::move(task));
     }
     if (!finished) wait_before_retry();
+  }
+}
+
+bool is_connection_loss(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const pqxx::broken_connection&) {
+    return true;
+  } catch (const pqxx::in_doubt_error&) {
+    return true;
+  } catch (...) {
+    return false;
   }
 }
 

@@ -33,7 +33,7 @@ enum class OnOutage {
 
 class DbExecutor {
  public:
-  DbExecutor(boost::asio::io_context& loop, std::string database_url);
+  DbExecutor(boost::asio::io_context& loop, std::string database_url, Pooler pooler = Pooler::none);
   ~DbExecutor();
 
   void start();
@@ -92,6 +92,7 @@ class DbExecutor {
 
   boost::asio::io_context& loop_;
   const std::string url_;
+  const Pooler pooler_;
   std::function<void()> on_reconnect_;
 
   mutable std::mutex mutex_;
@@ -122,6 +123,9 @@ inline void next_round_retries(std::exception_ptr) {}
 
 // The first line of what a failed task threw, for the log.
 std::string describe_error(std::exception_ptr error);
+// Whether a task failed because the database was out of reach (an outage the
+// executor has logged already), rather than because of what it asked.
+bool is_connection_loss(std::exception_ptr error);
 
 template <typename Result>
 void DbExecutor::post_task(std::function<Result(JobStore&)> work, std::function<void(Result, bool)> done,

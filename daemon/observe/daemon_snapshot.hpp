@@ -30,6 +30,8 @@ struct QueueSnapshot {
   bool paused = false;
   std::vector<RunningJob> running;
   std::map<JobStatus, std::int64_t> depth;  // from the last count in the database
+  std::optional<double> claims_failing_s;   // since the first of the claims failing in a row
+  std::string claim_error;                  // the last of them
 };
 
 struct DaemonSnapshot {
@@ -44,7 +46,8 @@ struct DaemonSnapshot {
 
 std::string status_json(const DaemonSnapshot& snapshot);
 
-// 200 while the database answered within `allowed_silence` seconds, else 503.
+// 200 while the database answered within `allowed_silence` seconds and no
+// queue's claims have been failing for longer, else 503 saying which.
 HttpReply health_reply(const DaemonSnapshot& snapshot, double allowed_silence);
 
 }  // namespace spawnq

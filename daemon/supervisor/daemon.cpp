@@ -40,10 +40,11 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
       metrics_(kVersion),
       cgroups_(open_job_cgroups(loop_, config_.cgroups)),
       signals_(loop_),
-      db_(loop_, config_.database_url),
+      db_(loop_, config_.database_url, config_.database_pooler),
       outcomes_(db_),
       listener_(
-          loop_, config_.database_url, names_of(queues), [this](const std::string& queue) { queues_.wake(queue); },
+          loop_, session_url_for(config_.database_pooler, config_.database_url, config_.session_url).value_or(""),
+          names_of(queues), [this](const std::string& queue) { queues_.wake(queue); },
           [this](JobId id) { queues_.cancel(id); },
           [this](const std::string& queue, bool paused) { queues_.set_paused(queue, paused); }),
       lease_(loop_, db_, config_, this_worker(), names_of(queues),
@@ -114,8 +115,7 @@ void Daemon::start() {
 
   db_.start();
   stops_.push_back([this] { db_.stop(); });
-  listener_.start();
-  stops_.push_back([this] { listener_.stop(); });
+  start_listener();
   lease_.start();
   stops_.push_back([this] { lease_.stop(); });
   stops_.push_back([this] { maintenance_.stop(); });  // started once registered
@@ -123,6 +123,20 @@ void Daemon::start() {
   observers_.start(config_, StatusSources{[this] { return snapshot(); }, [this] { return render_metrics(); },
                                           std::max(3 * to_seconds(config_.heartbeat_interval), 5.0)});
   stops_.push_back([this] { drain_.stop(); });
+}
+
+// Wake-ups need LISTEN, and LISTEN needs a session (docs/SPEC.md §2).
+void Daemon::start_listener() {
+  const bool pooled = config_.database_pooler == Pooler::transaction;
+  if (pooled && !config_.session_url) {
+    spdlog::info("wake-ups: polling every {} (database.pooler: transaction, and no database.session_url to "
+                 "LISTEN on)",
+                 format_duration(config_.poll_interval));
+    return;
+  }
+  spdlog::info("wake-ups: LISTEN on {}", pooled ? "database.session_url" : "database.url");
+  listener_.start();
+  stops_.push_back([this] { listener_.stop(); });
 }
 
 void Daemon::on_registered(WorkerId worker, bool first) {

@@ -53,6 +53,7 @@ class Daemon {
   void start();
   void on_signal(int signal);
   void watch_signals();
+  void start_listener();
   void on_registered(WorkerId worker, bool first);
   void stop_jobs();
   void stop(int exit_code);

@@ -81,13 +81,17 @@ void QueueCoordinator::claim() {
       },
       [this, free, asked_at](std::vector<ClaimedJob> jobs) {
         must_reconcile_ = false;
+        if (auto line = claim_health_.succeeded(name(), std::chrono::steady_clock::now())) spdlog::info("{}", *line);
         settings_.metrics->claimed(name(), jobs.size(), std::chrono::steady_clock::now() - asked_at);
         on_claimed(free, std::move(jobs));
       },
       [this](std::exception_ptr error) {
         claim_in_flight_ = false;
         must_reconcile_ = true;
-        spdlog::debug("queue={} claim failed: {}", name(), describe_error(error));
+        if (auto line = claim_health_.failed(name(), describe_error(error), is_connection_loss(error),
+                                             std::chrono::steady_clock::now())) {
+          spdlog::error("{}", *line);
+        }
       },
       OnOutage::fail);
 }

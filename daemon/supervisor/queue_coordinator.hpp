@@ -23,6 +23,7 @@
 #include "daemon/cgroups/job_cgroups.hpp"
 #include "daemon/observe/daemon_snapshot.hpp"
 #include "daemon/observe/metrics.hpp"
+#include "claim_health.hpp"
 #include "outcome_writer.hpp"
 
 namespace spawnq {
@@ -57,6 +58,7 @@ class QueueCoordinator {
   int max_workers() const { return settings_.queue.max_workers; }
   std::vector<RunningJob> running_jobs() const;
   bool idle() const { return running_.empty() && !claim_in_flight_ && unwritten_ == 0; }
+  const ClaimHealth& claim_health() const { return claim_health_; }
 
  private:
   struct Running {
@@ -96,6 +98,7 @@ class QueueCoordinator {
   bool claim_in_flight_ = false;
   bool claim_again_ = false;
   bool must_reconcile_ = false;
+  ClaimHealth claim_health_;
   std::size_t unwritten_ = 0;  // outcomes handed to outcomes_ but not yet written
   boost::asio::steady_timer poll_timer_;
 };

@@ -73,8 +73,14 @@ std::vector<QueueSnapshot> QueueSet::snapshots(
     const std::map<std::pair<std::string, JobStatus>, std::int64_t>& depths) const {
   std::vector<QueueSnapshot> queues;
   for (const auto& coordinator : coordinators_) {
-    QueueSnapshot q{coordinator->name(), coordinator->max_workers(), coordinator->paused(),
-                    coordinator->running_jobs(), {}};
+    const ClaimHealth& claims = coordinator->claim_health();
+    QueueSnapshot q{coordinator->name(),
+                    coordinator->max_workers(),
+                    coordinator->paused(),
+                    coordinator->running_jobs(),
+                    {},
+                    claims.failing_for_s(std::chrono::steady_clock::now()),
+                    claims.last_error()};
     for (const auto& [key, count] : depths) {
       if (key.first == q.name) q.depth[key.second] = count;
     }

@@ -11,7 +11,8 @@
 
 namespace spawnq::test {
 
-FaultHarness::FaultHarness(std::string database_url) : url_(std::move(database_url)) {
+FaultHarness::FaultHarness(std::string database_url, std::string daemon_url)
+    : url_(std::move(database_url)), daemon_url_(daemon_url.empty() ? url_ : std::move(daemon_url)) {
   char pattern[] = "/tmp/spawnq-effects.XXXXXX";
   const int fd = ::mkstemp(pattern);
   ::fchmod(fd, 0666);  // jobs that run as another user write to it too
@@ -31,7 +32,7 @@ std::unique_ptr<DaemonProcess> FaultHarness::daemon(const std::string& queues,
   std::string yaml;
   for (const auto& [key, value] : all) yaml += key + ": " + value + "\n";
   yaml += "queues:\n  " + queues + "\n";
-  return std::make_unique<DaemonProcess>(url_, yaml, std::vector<std::string>{"work-all"},
+  return std::make_unique<DaemonProcess>(daemon_url_, yaml, std::vector<std::string>{"work-all"},
                                          std::map<std::string, std::string>{{"EFFECTS_LOG", effects_log_}});
 }
 

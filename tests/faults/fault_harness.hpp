@@ -19,7 +19,9 @@ namespace spawnq::test {
 
 class FaultHarness {
  public:
-  explicit FaultHarness(std::string database_url);
+  // The daemons connect to `daemon_url` when given (a pooler, say); the
+  // harness's own checks always go to `database_url`.
+  explicit FaultHarness(std::string database_url, std::string daemon_url = "");
   ~FaultHarness();
 
   // A daemon on the fault runner; `extra` is more YAML (a key may appear once).
@@ -36,6 +38,7 @@ class FaultHarness {
 
  private:
   std::string url_;
+  std::string daemon_url_;
   std::string effects_log_;
 };
 

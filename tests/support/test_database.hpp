@@ -22,6 +22,7 @@ class TestDatabase {
   TestDatabase& operator=(const TestDatabase&) = delete;
 
   const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
   std::unique_ptr<pqxx::connection> connect() const;
 
   // Runs SQL in its own transaction: for arranging and checking rows in tests.

@@ -169,7 +169,8 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
               "max_attempts, backoff, limits, global_max_workers)");
-  check_error("database:\n  uri: x\n", "test.yaml:2: database.uri: unknown key (known keys: url)");
+  check_error("database:\n  uri: x\n",
+              "test.yaml:2: database.uri: unknown key (known keys: url, pooler, session_url)");
   check_error("handlers:\n  h:\n    command: [./handler.sh]\n    cmd: x\n",
               "test.yaml:4: handlers.h.cmd: unknown key (known keys: command, env, working_dir, timeout, limits, "
               "user, group, max_concurrency, rate)");
@@ -293,4 +294,19 @@ TEST_CASE("JSON log lines carry the job's fields") {
   CHECK(line["msg"] == "queue=emails job=42 attempt=3 → done");
   CHECK(line["level"] == "info");
   CHECK_FALSE(nlohmann::json::parse(format_json_log_line("t", "info", "spawnq", "draining")).contains("job"));
+}
+
+TEST_CASE("database.pooler says what stands on database.url, and session_url bypasses it") {
+  Fixture f;
+  const Config direct = parse_config("", "test.yaml", f.dir);
+  CHECK(direct.database_pooler == Pooler::none);
+  CHECK_FALSE(direct.session_url.has_value());
+  const Config pooled = parse_config(
+      "database:\n  url: postgresql://app@bouncer:6432/jobs\n  pooler: transaction\n"
+      "  session_url: postgresql://app@db/jobs\n",
+      "test.yaml", f.dir);
+  CHECK(pooled.database_pooler == Pooler::transaction);
+  CHECK(pooled.session_url == "postgresql://app@db/jobs");
+  check_error("database:\n  pooler: session\n",
+              "test.yaml:2: database.pooler: must be none or transaction, got 'session'");
 }

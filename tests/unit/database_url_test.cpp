@@ -19,3 +19,16 @@ TEST_CASE("URLs without a password are left as they are") {
   CHECK(redact_database_url("postgresql://app@db/spawnq") == "postgresql://app@db/spawnq");
   CHECK(redact_database_url("host=/tmp/x user=postgres") == "host=/tmp/x user=postgres");
 }
+
+TEST_CASE("a connection option joins a URL in its own form, and never overrides the user's") {
+  using spawnq::with_connection_option;
+  CHECK(with_connection_option("postgresql:///spawnq", "fallback_application_name", "spawnq daemon") ==
+        "postgresql:///spawnq?fallback_application_name=spawnq%20daemon");
+  CHECK(with_connection_option("postgresql://db/x?sslmode=require", "fallback_application_name", "a") ==
+        "postgresql://db/x?sslmode=require&fallback_application_name=a");
+  CHECK(with_connection_option("postgresql://db/x?fallback_application_name=mine", "fallback_application_name",
+                               "a") == "postgresql://db/x?fallback_application_name=mine");
+  CHECK(with_connection_option("host=db dbname=x", "fallback_application_name", "it's") ==
+        "fallback_application_name='it\\'s' host=db dbname=x");
+  CHECK(with_connection_option("", "fallback_application_name", "a") == "fallback_application_name='a'");
+}
