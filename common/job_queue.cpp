@@ -128,8 +128,11 @@ JobId JobQueue::enqueue_in(pqxx::work& w, const EnqueueRequest& r) {
     return sql_.exec1(w, "enqueue", r.job_type, r.payload_json, r.queue, r.priority, r.run_at, delay,
                             r.max_attempts, r.reference, r.job_group, after)[0]
         .as<JobId>();
-  } catch (const pqxx::foreign_key_violation& e) {
-    // Raised by spawnq.enqueue() for an `after` id that does not exist.
+  } catch (const pqxx::sql_error& e) {
+    // The door's refusals (22023, sql/008_door.sql), and a dependency
+    // deleted between the door's check and the insert (23503), are the
+    // caller's to fix; anything else is not.
+    if (e.sqlstate() != "22023" && e.sqlstate() != "23503") throw;
     std::string message = first_line(e.what());
     if (message.rfind("ERROR:", 0) == 0) message.erase(0, message.find_first_not_of(' ', 6));
     throw UsageError(message);

@@ -33,7 +33,7 @@ std::string checked_payload(const std::string& text) {
                      (start == std::string::npos ? what : what.substr(start + 2)));
   }
   if (!payload.is_object()) {
-    throw UsageError(std::string("--payload: must be a JSON object, got ") + payload.type_name());
+    throw UsageError(std::string("--payload: must be a JSON object, got a JSON ") + payload.type_name());
   }
   return payload.dump();
 }
@@ -73,12 +73,13 @@ std::vector<JobId> parse_job_ids(const std::string& text, const char* flag) {
 }
 
 EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& payload_text) {
-  if (flags.job_type.empty()) throw UsageError("JOB_TYPE: must not be empty");
+  // The same words as the database's own check (sql/008_door.sql).
+  if (flags.job_type.empty()) throw UsageError("JOB_TYPE: must be a non-empty name, got ''");
   if (!valid_queue_name(flags.queue)) {
-    throw UsageError("--queue: '" + flags.queue + "' must be 1-56 characters of A-Z a-z 0-9 _ . -");
+    throw UsageError("--queue: must be 1-56 characters of A-Z a-z 0-9 _ . -, got '" + flags.queue + "'");
   }
   if (flags.priority < 1 || flags.priority > 10) {
-    throw UsageError("--priority: must be 1..10, got " + std::to_string(flags.priority));
+    throw UsageError("--priority: must be between 1 and 10, got " + std::to_string(flags.priority));
   }
   if (flags.max_attempts) require_at_least("--max-attempts", *flags.max_attempts, 1);
   check_text(flags.reference, "--reference");

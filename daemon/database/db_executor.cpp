@@ -167,6 +167,16 @@ bool is_connection_loss(std::exception_ptr error) {
   }
 }
 
+std::string sqlstate_of(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const pqxx::sql_error& e) {
+    return e.sqlstate();
+  } catch (...) {
+    return "";
+  }
+}
+
 std::string describe_error(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);

@@ -126,6 +126,8 @@ std::string describe_error(std::exception_ptr error);
 // Whether a task failed because the database was out of reach (an outage the
 // executor has logged already), rather than because of what it asked.
 bool is_connection_loss(std::exception_ptr error);
+// The SQLSTATE of a failed statement ("" for any other failure).
+std::string sqlstate_of(std::exception_ptr error);
 
 template <typename Result>
 void DbExecutor::post_task(std::function<Result(JobStore&)> work, std::function<void(Result, bool)> done,

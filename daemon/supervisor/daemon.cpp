@@ -51,7 +51,7 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
              WorkerLease::Callbacks{
                  [this](WorkerId worker, bool first) { on_registered(worker, first); },
                  [this](const std::string& why) {
-                   spdlog::critical("cannot register this daemon in spawnq.workers ({}); run `spawnq migrate`", why);
+                   spdlog::critical("cannot register this daemon in spawnq.workers: {}", why);
                    stop(1);
                  },
                  [this](const std::string&) { queues_.interrupt(config_.sigterm_grace); },

@@ -22,6 +22,20 @@ void WorkerLease::start() {
   watch_contact();
 }
 
+std::string registration_advice(const std::string& sqlstate) {
+  // undefined_table, undefined_function, invalid_schema_name, undefined_column
+  if (sqlstate == "42P01" || sqlstate == "42883" || sqlstate == "3F000" || sqlstate == "42703") {
+    return "; run `spawnq migrate`";
+  }
+  // duplicate_prepared_statement, invalid_sql_statement_name: named statements
+  // met someone else's on a pooled server connection.
+  if (sqlstate == "42P05" || sqlstate == "26000") {
+    return "; database.url looks like a transaction pooler: set database.pooler: transaction "
+           "(docs/SPEC.md §2.2)";
+  }
+  return "";
+}
+
 void WorkerLease::stop() {
   heartbeat_timer_.cancel();
   contact_timer_.cancel();
@@ -41,7 +55,9 @@ void WorkerLease::register_worker() {
         if (first) heartbeat();
         callbacks_.registered(worker, first);
       },
-      [this](std::exception_ptr error) { callbacks_.refused(describe_error(error)); },
+      [this](std::exception_ptr error) {
+        callbacks_.refused(describe_error(error) + registration_advice(sqlstate_of(error)));
+      },
       OnOutage::keep);
 }
 

@@ -24,13 +24,19 @@
 
 namespace spawnq {
 
+// Pure: what an operator can do about a registration refused with this
+// SQLSTATE — migrate a missing schema, declare a transaction pooler — or
+// nothing to add ("").
+std::string registration_advice(const std::string& sqlstate);
+
 class WorkerLease {
  public:
   struct Callbacks {
     // The row is ours: `first` on the first registration, else after a
     // declared death.
     std::function<void(WorkerId worker, bool first)> registered;
-    // Not an outage (those are waited out): the schema is missing or older.
+    // Not an outage (those are waited out): the database said no. `why`
+    // is its error with what an operator can do about it.
     std::function<void(const std::string& why)> refused;
     // Our jobs may run elsewhere now: stop them. `why` is for the log.
     std::function<void(const std::string& why)> lost;

@@ -120,8 +120,8 @@ TEST_CASE("cli: bad enqueue input exits 2 with one line and writes nothing") {
       {{"enqueue", "x", "--payload={not json"}, "--payload: invalid JSON"},
       {{"enqueue", "x", "--payload=[1]"}, "--payload: must be a JSON object"},
       {{"enqueue", "x", "--payload=@/nonexistent.json"}, "--payload: cannot read /nonexistent.json"},
-      {{"enqueue", "x", "--priority=11"}, "--priority: must be 1..10, got 11"},
-      {{"enqueue", "x", "--priority=0"}, "--priority: must be 1..10, got 0"},
+      {{"enqueue", "x", "--priority=11"}, "--priority: must be between 1 and 10, got 11"},
+      {{"enqueue", "x", "--priority=0"}, "--priority: must be between 1 and 10, got 0"},
       {{"enqueue", "x", "--priority=high"}, "--priority"},
       {{"enqueue", "x", "--delay=-5"}, "--delay: must be a non-negative duration"},
       {{"enqueue", "x", "--at=yesterday"}, "--at: not a timestamp"},
@@ -315,7 +315,7 @@ TEST_CASE("cli: enqueue --after makes the job wait, and an unknown id is exit 2 
   CHECK(cli.db.value("SELECT blocked_by || ' ' || depends_on::text FROM spawnq.jobs WHERE id = " + b) ==
         "1 {" + a + "}");
   check_one_line_error(cli.run({"enqueue", "noop", "--after=" + a + ",987654"}), 2,
-                       "dependency 987654 does not exist");
+                       "spawnq.enqueue: after names job 987654, which does not exist");
   check_one_line_error(cli.run({"enqueue", "noop", "--after=x"}), 2, "--after: 'x' is not a job id");
   CHECK(cli.jobs() == "2");
 }

@@ -90,7 +90,7 @@ TEST_CASE("dependencies: an unknown dependency is refused and nothing is written
   Store s;
   const JobId a = s.add("noop");
   CHECK_THROWS_MATCHES(add_after(s, {a, 999999}), UsageError,
-                       Catch::Matchers::Message("dependency 999999 does not exist"));
+                       Catch::Matchers::Message("spawnq.enqueue: after names job 999999, which does not exist"));
   CHECK(s.db.value("SELECT count(*) FROM spawnq.jobs") == "1");
 }
 

@@ -58,6 +58,8 @@ TEST_CASE("roles: a producer can enqueue and cannot read or change spawnq.jobs")
   CHECK_THAT(error_of(conn, "UPDATE spawnq.jobs SET status = 'done'"), Contains("permission denied"));
   CHECK_THAT(error_of(conn, "INSERT INTO spawnq.jobs (job_type) VALUES ('x')"), Contains("permission denied"));
   CHECK_THAT(error_of(conn, "DELETE FROM spawnq.job_attempts"), Contains("permission denied"));
+  // Past the door's checks there is no way in.
+  CHECK_THAT(error_of(conn, "SELECT spawnq_internal.enqueue('x', priority => 99)"), Contains("permission denied"));
   CHECK_THAT(error_of(conn, "SELECT spawnq.enqueue('x', payload => jsonb_build_object('blob', repeat('a', 2000000)))"),
              Contains("more than max_payload_bytes (1048576)"));
   CHECK(db.value("SELECT count(*) FROM spawnq.jobs") == "1");

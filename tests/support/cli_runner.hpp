@@ -19,4 +19,8 @@ struct CliResult {
 CliResult run_spawnq(const std::vector<std::string>& args, const std::string& stdin_text = "",
                      const std::map<std::string, std::string>& env = {});
 
+// Any other program, the same way: a producer in another language, say.
+CliResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {}, const std::string& stdin_text = "");
+
 }  // namespace spawnq::test
