@@ -92,7 +92,12 @@ void DbExecutor::report_failure(const Task& task, std::exception_ptr error) {
 
 void DbExecutor::fire_and_forget(std::function<void(JobStore&)> work) {
   post<bool>([work = std::move(work)](JobStore& store) { work(store); return true; }, [](bool) {},
-             [](std::exception_ptr error) { spdlog::debug("database: a background write failed: {}", describe_error(error)); },
+             [](std::exception_ptr error) {
+               // Progress and wake-ups: the next one replaces what was lost.
+               if (!is_connection_loss(error)) {
+                 spdlog::warn("database: a background write failed: {}; not retried", describe_error(error));
+               }
+             },
              OnOutage::fail);
 }
 
@@ -153,6 +158,13 @@ void DbExecutor::thread_main() {
     }
     if (!finished) wait_before_retry();
   }
+}
+
+std::function<void(std::exception_ptr)> retry_next_round(std::string what) {
+  return [what = std::move(what)](std::exception_ptr error) {
+    if (is_connection_loss(error)) return;
+    spdlog::warn("database: {} failed: {}; trying again next round", what, describe_error(error));
+  };
 }
 
 bool is_connection_loss(std::exception_ptr error) {

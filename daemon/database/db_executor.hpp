@@ -116,10 +116,10 @@ class DbExecutor {
       std::chrono::steady_clock::now().time_since_epoch().count()};
 };
 
-// The failure callback of work that a timer repeats (a count, a heartbeat, a
-// sweep): nothing to do, the next round tries again, and the executor has
-// counted the error and logged any outage.
-inline void next_round_retries(std::exception_ptr) {}
+// The failure callback of work that a timer repeats (a count, a heartbeat,
+// a sweep): logs what failed and that the next round tries again — unless
+// the connection was lost, an outage the executor has logged already.
+std::function<void(std::exception_ptr)> retry_next_round(std::string what);
 
 // The first line of what a failed task threw, for the log.
 std::string describe_error(std::exception_ptr error);

@@ -50,7 +50,7 @@ void StuckJobResolver::rescue_predecessors(WorkerId self, const WorkerIdentity& 
         for (WorkerId id : gone) spdlog::info("worker={} on this host is gone (crashed?): rescuing its jobs now", id);
         sweep(std::move(gone));
       },
-      next_round_retries, OnOutage::fail);
+      retry_next_round("the rescue of a dead predecessor's jobs"), OnOutage::fail);
 }
 
 void StuckJobResolver::sweep(std::vector<WorkerId> dead) {
@@ -70,7 +70,7 @@ void StuckJobResolver::sweep(std::vector<WorkerId> dead) {
         }
         for (WorkerId worker : result.second) spdlog::info("worker={} forgotten: silent too long", worker);
       },
-      next_round_retries, OnOutage::fail);
+      retry_next_round("the rescue of silent daemons' jobs"), OnOutage::fail);
 }
 
 }  // namespace spawnq

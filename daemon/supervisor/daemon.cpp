@@ -150,7 +150,7 @@ void Daemon::on_registered(WorkerId worker, bool first) {
   maintenance_.start(worker, lease_.identity());
   db_.post<std::vector<std::string>>([](JobStore& store) { return store.admin().paused_queues(); },
                                      [this](std::vector<std::string> paused) { queues_.apply_paused(paused); },
-                                     next_round_retries, OnOutage::fail);  // the heartbeat brings them too
+                                     retry_next_round("reading paused queues"), OnOutage::fail);  // the heartbeat brings them too
   observers_.notifier().ready("serving " + std::to_string(queues_.names().size()) + " queue(s) as worker " +
                   std::to_string(worker));
 }

@@ -13,7 +13,7 @@ void QueueDepths::start() {
           for (const auto& [status, count] : q.counts) depths_[{q.queue, status}] = count;
         }
       },
-      next_round_retries, OnOutage::fail);  // the last count stands until the next
+      retry_next_round("counting queue depths"), OnOutage::fail);  // the last count stands until the next
   timer_.expires_after(std::chrono::seconds(5));
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) start();

@@ -74,7 +74,7 @@ void WorkerLease::heartbeat() {
           if (!result.registered && worker_ == worker) return declared_dead();
           callbacks_.heartbeat(result);
         },
-        next_round_retries, OnOutage::fail);  // an outage is watched by watch_contact
+        retry_next_round("heartbeat of worker=" + std::to_string(worker)), OnOutage::fail);  // an outage is watched by watch_contact
   });
 }
 
