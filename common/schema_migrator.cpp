@@ -13,11 +13,6 @@ namespace {
 // Any fixed number works; this one spells "spawnq" so it is recognisable in pg_locks.
 constexpr long long kMigrateLockKey = 0x737061776e71;
 
-struct Applied {
-  std::string name;
-  std::string checksum;
-};
-
 // Every step takes this lock first, in its own transaction: a lock that ends
 // with the transaction works through a transaction pooler, where a session
 // lock would stay on a server connection someone else gets next.
@@ -30,10 +25,11 @@ void lock_migrations(pqxx::work& w) {
       " applied_at timestamptz NOT NULL DEFAULT now())");
 }
 
-std::map<int, Applied> read_applied(pqxx::work& w) {
-  std::map<int, Applied> applied;
-  for (const auto& row : w.exec("SELECT version, name, checksum FROM spawnq.schema_migrations")) {
-    applied.emplace(row[0].as<int>(), Applied{row[1].as<std::string>(), row[2].as<std::string>()});
+// The name of each migration applied, by version.
+std::map<int, std::string> read_applied(pqxx::work& w) {
+  std::map<int, std::string> applied;
+  for (const auto& row : w.exec("SELECT version, name FROM spawnq.schema_migrations")) {
+    applied.emplace(row[0].as<int>(), row[1].as<std::string>());
   }
   return applied;
 }
@@ -81,9 +77,9 @@ MigrationReport migrate_schema(pqxx::connection& conn, const std::vector<Migrati
   }
   pqxx::work w(conn);
   lock_migrations(w);
-  for (const auto& [version, entry] : read_applied(w)) {
+  for (const auto& [version, name] : read_applied(w)) {
     report.schema_version = std::max(report.schema_version, version);
-    if (!known.count(version)) report.unknown.push_back(entry.name);
+    if (!known.count(version)) report.unknown.push_back(name);
   }
   w.commit();
   return report;
