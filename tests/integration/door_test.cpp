@@ -7,6 +7,7 @@
 
 #include "common/migrations.hpp"
 #include "common/schema_migrator.hpp"
+#include "support/sql_refusal.hpp"
 #include "support/test_database.hpp"
 
 using namespace spawnq;
@@ -16,22 +17,8 @@ using Catch::Matchers::StartsWith;
 
 namespace {
 
-struct Refusal {
-  std::string sqlstate;
-  std::string message;  // the first line, without "ERROR:  "
-  std::string full;     // with HINT and CONTEXT
-};
-
-Refusal refusal_of(TestDatabase& db, const std::string& sql) {
-  try {
-    db.sql(sql);
-  } catch (const pqxx::sql_error& e) {
-    std::string full = e.what();
-    std::string first = full.substr(0, full.find('\n'));
-    if (first.rfind("ERROR:", 0) == 0) first.erase(0, first.find_first_not_of(' ', 6));
-    return {e.sqlstate(), first, full};
-  }
-  return {"", "(no error)", ""};
+SqlRefusal refusal_of(TestDatabase& db, const std::string& sql) {
+  return spawnq::test::refusal_of([&] { db.sql(sql); });
 }
 
 }  // namespace
@@ -57,7 +44,7 @@ TEST_CASE("door: every bad argument of spawnq.enqueue is refused with 22023, wha
   };
   for (const auto& [sql, message] : cases) {
     INFO(sql);
-    const Refusal r = refusal_of(db, sql);
+    const SqlRefusal r = refusal_of(db, sql);
     CHECK(r.sqlstate == "22023");
     CHECK(r.message == message);
     CHECK_THAT(r.full, Contains("HINT:  "));
@@ -69,7 +56,7 @@ TEST_CASE("door: every bad argument of spawnq.enqueue is refused with 22023, wha
 
 TEST_CASE("door: the table itself refuses a payload that is not a JSON object") {
   TestDatabase db;
-  const Refusal r = refusal_of(db, "INSERT INTO spawnq.jobs (job_type, payload) VALUES ('x', '[1]')");
+  const SqlRefusal r = refusal_of(db, "INSERT INTO spawnq.jobs (job_type, payload) VALUES ('x', '[1]')");
   CHECK(r.sqlstate == "23514");
   CHECK_THAT(r.message, Contains("jobs_payload_is_object"));
   CHECK(db.value("SELECT count(*) FROM spawnq.jobs") == "0");
