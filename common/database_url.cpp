@@ -1,6 +1,10 @@
 #include "database_url.hpp"
 
+#include <libpq-fe.h>
+
 #include <cctype>
+#include <algorithm>
+#include <memory>
 #include <regex>
 
 namespace spawnq {
@@ -52,6 +56,28 @@ std::string with_connection_option(const std::string& url, const std::string& ke
   if (!is_uri(url)) return key + "=" + quoted(value) + (url.empty() ? "" : " " + url);
   if (std::regex_search(url, std::regex("[?&]" + key + "="))) return url;
   return url + (url.find('?') == std::string::npos ? "?" : "&") + key + "=" + percent_encoded(value);
+}
+
+std::optional<std::string> several_hosts_problem(const std::string& url) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(url.c_str(), &error),
+                                                                        &PQconninfoFree);
+  PQfreemem(error);
+  if (!options) return std::nullopt;
+  std::size_t hosts = 1;
+  std::string attrs;
+  for (const PQconninfoOption* o = options.get(); o->keyword; ++o) {
+    if (!o->val) continue;
+    const std::string key = o->keyword, value = o->val;
+    if (key == "host" || key == "hostaddr") {
+      hosts = std::max(hosts, 1 + static_cast<std::size_t>(std::count(value.begin(), value.end(), ',')));
+    }
+    if (key == "target_session_attrs") attrs = value;
+  }
+  if (hosts < 2 || attrs == "read-write" || attrs == "primary") return std::nullopt;
+  return "names " + std::to_string(hosts) + " hosts but not target_session_attrs=read-write (" +
+         (attrs.empty() ? "it has none" : "it has " + attrs) +
+         "): spawnq could connect to a standby, where every write fails";
 }
 
 }  // namespace spawnq

@@ -4,6 +4,8 @@
 #include <filesystem>
 
 #include "common/connection.hpp"
+#include "common/database_url.hpp"
+#include "common/errors.hpp"
 #include "config/config_loader.hpp"
 #include "config/config_location.hpp"
 
@@ -17,6 +19,14 @@ const Config& CommandContext::config() {
     config_->database_url = choose_database_url(options_.database_url,
                                                 std::getenv("SPAWNQ_DATABASE_URL"),
                                                 config_->database_url);
+    if (auto problem = several_hosts_problem(config_->database_url)) {
+      throw UsageError("the database URL " + *problem + "; add target_session_attrs=read-write");
+    }
+    if (config_->session_url) {
+      if (auto problem = several_hosts_problem(*config_->session_url)) {
+        throw UsageError("database.session_url " + *problem + "; add target_session_attrs=read-write");
+      }
+    }
   }
   return *config_;
 }

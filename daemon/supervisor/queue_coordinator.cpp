@@ -63,24 +63,32 @@ void QueueCoordinator::claim() {
   const int max_attempts = settings_.queue.max_attempts;
   std::vector<JobId> known;
   if (must_reconcile_) {
+    // Ours: the jobs running, and those whose outcome is still to be written
+    // (finished during the outage, queued behind this claim).
     for (const auto& [id, run] : running_) known.push_back(id);
+    known.insert(known.end(), unwritten_.begin(), unwritten_.end());
   }
   const bool reconcile = must_reconcile_;
   const ClaimLimits limits = limits_;
   const auto asked_at = std::chrono::steady_clock::now();
   db_.post<std::vector<ClaimedJob>>(
       [=](JobStore& store) {
-        // A claim lost with the connection may have committed: give back any
-        // row we hold but never heard of before claiming more.
+        // A claim lost with the connection may have committed, and a failover
+        // to an asynchronous standby may have lost an outcome: give back any
+        // row we hold but are neither running nor writing before claiming more.
         if (reconcile) {
           for (JobId id : store.jobs().release_unknown_claims(worker, queue, known)) {
-            spdlog::warn("queue={} job={} released: claimed by a lost connection", queue, id);
+            spdlog::warn("queue={} job={} released: held here in the database but not running (a claim lost "
+                         "with the connection, or an outcome lost in a failover)",
+                         queue, id);
           }
         }
         return store.jobs().claim(queue, static_cast<int>(free), worker, max_attempts, limits);
       },
-      [this, free, asked_at](std::vector<ClaimedJob> jobs) {
-        must_reconcile_ = false;
+      [this, free, asked_at, reconcile](std::vector<ClaimedJob> jobs) {
+        // A claim that did not reconcile leaves a request made meanwhile
+        // (the database came back while it was in flight) for the next one.
+        if (reconcile) must_reconcile_ = false;
         if (auto line = claim_health_.succeeded(name(), std::chrono::steady_clock::now())) spdlog::info("{}", *line);
         settings_.metrics->claimed(name(), jobs.size(), std::chrono::steady_clock::now() - asked_at);
         on_claimed(free, std::move(jobs));
@@ -193,10 +201,11 @@ void QueueCoordinator::record(const ClaimedJob& job, WorkerId worker, const Deci
                   to_string(decision.next),
                   decision.next == JobStatus::retry_wait ? " in " + format_duration(decision.delay) : "",
                   decision.error ? ": " + *decision.error : "");
-  ++unwritten_;
+  unwritten_.insert(job.id);
   outcomes_.write(std::move(r), OutcomeWriter::Done{
-      [this, summary, wake_others = frees_limited_room(limits_, job.job_type)](bool applied, bool in_doubt) {
-        --unwritten_;
+      [this, id = job.id, summary, wake_others = frees_limited_room(limits_, job.job_type)](bool applied,
+                                                                                           bool in_doubt) {
+        unwritten_.erase(id);
         if (applied) {
           spdlog::info("{}", summary);
         } else if (in_doubt) {
@@ -210,8 +219,8 @@ void QueueCoordinator::record(const ClaimedJob& job, WorkerId worker, const Deci
           db_.fire_and_forget([queue = name()](JobStore& store) { store.admin().wake_queue(queue); });
         }
       },
-      [this, summary](const std::string& error) {
-        --unwritten_;
+      [this, id = job.id, summary](const std::string& error) {
+        unwritten_.erase(id);
         spdlog::error("{} not recorded: {}", summary, error);
       }});
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,7 +58,7 @@ class QueueCoordinator {
   std::size_t running() const { return running_.size(); }
   int max_workers() const { return settings_.queue.max_workers; }
   std::vector<RunningJob> running_jobs() const;
-  bool idle() const { return running_.empty() && !claim_in_flight_ && unwritten_ == 0; }
+  bool idle() const { return running_.empty() && !claim_in_flight_ && unwritten_.empty(); }
   const ClaimHealth& claim_health() const { return claim_health_; }
 
  private:
@@ -99,7 +100,9 @@ class QueueCoordinator {
   bool claim_again_ = false;
   bool must_reconcile_ = false;
   ClaimHealth claim_health_;
-  std::size_t unwritten_ = 0;  // outcomes handed to outcomes_ but not yet written
+  // Jobs whose outcome is handed to outcomes_ but not yet written: they are
+  // ours until it is, so a reconcile after an outage must not give them back.
+  std::set<JobId> unwritten_;
   boost::asio::steady_timer poll_timer_;
 };
 

@@ -51,6 +51,14 @@ pg_cluster_stop() {
   pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# pg_cluster_kill DIR: immediate shutdown, as when the host dies: every
+# backend is killed, nothing is checkpointed (the next start recovers).
+pg_cluster_kill() {
+  local dir=$1
+  local bin; bin=$(pg_bin) || return 1
+  pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+}
+
 # The libpq key=value string for database DB of the cluster in DIR.
 pg_cluster_url() {
   echo "host='$1/run' port=5432 user=postgres dbname=$2"

@@ -150,6 +150,23 @@ TEST_CASE("cli: an unreachable database exits 1 with one line naming it, passwor
   check_one_line_error(env, 1, "cannot connect to the database host=/nonexistent-dir");
 }
 
+TEST_CASE("cli: a URL naming several hosts without target_session_attrs=read-write exits 2 before connecting") {
+  const std::string why = " names 2 hosts but not target_session_attrs=read-write (it has none): spawnq could "
+                          "connect to a standby, where every write fails; add target_session_attrs=read-write";
+  check_one_line_error(run_spawnq({"--database-url", "host=/nonexistent-a,/nonexistent-b dbname=x", "stats"}), 2,
+                       "the database URL" + why);
+  check_one_line_error(run_spawnq({"stats"}, "", {{"SPAWNQ_DATABASE_URL", "postgresql://a,b/x"}}), 2,
+                       "the database URL" + why);
+  const std::string path = write_file("hosts.yaml", "database:\n  session_url: host=a,b dbname=x\n");
+  check_one_line_error(run_spawnq({"--config", path, "--database-url", "host=/nonexistent-dir", "stats"}), 2,
+                       "database.session_url" + why);
+  std::remove(path.c_str());
+  // Asked for the writable host, the list is fine: the error is now the connection's.
+  check_one_line_error(
+      run_spawnq({"--database-url", "host=/nonexistent-a,/nonexistent-b target_session_attrs=read-write", "stats"}), 1,
+      "cannot connect to the database");
+}
+
 TEST_CASE("cli: a database without the schema says to migrate") {
   Cli cli(TestDatabase::Schema::empty);
   check_one_line_error(cli.run({"stats"}), 1, "run `spawnq migrate`");

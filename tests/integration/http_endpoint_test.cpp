@@ -1,17 +1,14 @@
 // The operator endpoints of a running daemon, over real HTTP.
 #include <catch2/catch.hpp>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
-#include <regex>
 
 #include "common/job_store.hpp"
 #include "support/daemon_process.hpp"
 #include "support/enqueue.hpp"
+#include "support/http_client.hpp"
 #include "support/private_cluster.hpp"
 #include "support/prometheus_text.hpp"
 #include "support/test_database.hpp"
@@ -24,31 +21,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-struct Reply {
-  unsigned status = 0;
-  std::string body;
-};
-
-Reply request(unsigned short port, http::verb method, const std::string& target) {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::socket socket(io);
-  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::string_body> req{method, target, 11};
-  req.set(http::field::host, "localhost");
-  http::write(socket, req);
-  boost::beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return Reply{res.result_int(), res.body()};
-}
-
-unsigned short port_of(const DaemonProcess& daemon) {
-  std::smatch m;
-  const std::string log = daemon.log();
-  if (!std::regex_search(log, m, std::regex("/status on 127\\.0\\.0\\.1:(\\d+)"))) return 0;
-  return static_cast<unsigned short>(std::stoi(m[1].str()));
-}
-
 const char* kConfig =
     "poll_interval: 200ms\nheartbeat_interval: 500ms\nstuck_job_timeout: 30s\n"
     "http: { listen: \"127.0.0.1:0\" }\nqueues:\n  default: { max_workers: 2 }\n";
@@ -59,9 +31,9 @@ TEST_CASE("http: /metrics parses strictly and its counters move when jobs run") 
   TestDatabase db;
   DaemonProcess daemon(db.url(), kConfig);
   unsigned short port = 0;
-  REQUIRE(wait_until([&] { return (port = port_of(daemon)) != 0; }, 10s));
+  REQUIRE(wait_until([&] { return (port = http_port_of(daemon)) != 0; }, 10s));
   const std::string done = "spawnq_jobs_finished_total{queue=\"default\",outcome=\"done\"}";
-  CHECK(parse_prometheus_text(request(port, http::verb::get, "/metrics").body).at(done) == 0);
+  CHECK(parse_prometheus_text(http_request(port, http::verb::get, "/metrics").body).at(done) == 0);
 
   auto conn = db.connect();
   JobStore store(*conn);
@@ -69,7 +41,7 @@ TEST_CASE("http: /metrics parses strictly and its counters move when jobs run") 
   noop.job_type = "noop";
   for (int i = 0; i < 2; ++i) store.jobs().enqueue(noop);
   REQUIRE(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "2"; }, 10s));
-  const auto samples = parse_prometheus_text(request(port, http::verb::get, "/metrics").body);
+  const auto samples = parse_prometheus_text(http_request(port, http::verb::get, "/metrics").body);
   CHECK(samples.at(done) == 2);
   CHECK(samples.at("spawnq_jobs_claimed_total{queue=\"default\"}") == 2);
   CHECK(samples.at("spawnq_job_duration_seconds_count{queue=\"default\"}") == 2);
@@ -81,13 +53,13 @@ TEST_CASE("http: /status shows queues and running jobs, and nothing is writable"
   TestDatabase db;
   DaemonProcess daemon(db.url(), kConfig);
   unsigned short port = 0;
-  REQUIRE(wait_until([&] { return (port = port_of(daemon)) != 0; }, 10s));
+  REQUIRE(wait_until([&] { return (port = http_port_of(daemon)) != 0; }, 10s));
   auto conn = db.connect();
   JobStore store(*conn);
   const JobId id = enqueue(store, "sleep", R"({"seconds": 5})");
   nlohmann::json status;
   REQUIRE(wait_until([&] {
-    status = nlohmann::json::parse(request(port, http::verb::get, "/status").body);
+    status = nlohmann::json::parse(http_request(port, http::verb::get, "/status").body);
     return !status["queues"][0]["running"].empty();
   }, 10s));
   CHECK(status["queues"][0]["queue"] == "default");
@@ -95,21 +67,21 @@ TEST_CASE("http: /status shows queues and running jobs, and nothing is writable"
   CHECK(status["queues"][0]["running"][0]["id"] == id);
   CHECK(status["queues"][0]["running"][0]["job_type"] == "sleep");
   CHECK(status["worker_id"].is_number());
-  CHECK(request(port, http::verb::post, "/metrics").status == 405);
-  CHECK(request(port, http::verb::delete_, "/status").status == 405);
-  CHECK(request(port, http::verb::get, "/admin").status == 404);
+  CHECK(http_request(port, http::verb::post, "/metrics").status == 405);
+  CHECK(http_request(port, http::verb::delete_, "/status").status == 405);
+  CHECK(http_request(port, http::verb::get, "/admin").status == 404);
 }
 
 TEST_CASE("http: /healthz turns 503 when PostgreSQL stops, and 200 again when it is back") {
   PrivateCluster cluster;
   DaemonProcess daemon(cluster.url(), kConfig);
   unsigned short port = 0;
-  REQUIRE(wait_until([&] { return (port = port_of(daemon)) != 0; }, 10s));
-  REQUIRE(wait_until([&] { return request(port, http::verb::get, "/healthz").status == 200; }, 10s));
+  REQUIRE(wait_until([&] { return (port = http_port_of(daemon)) != 0; }, 10s));
+  REQUIRE(wait_until([&] { return http_request(port, http::verb::get, "/healthz").status == 200; }, 10s));
   cluster.stop();
   // Heartbeats every 500ms: silent for more than max(3 × 500ms, 5s) means unhealthy.
-  CHECK(wait_until([&] { return request(port, http::verb::get, "/healthz").status == 503; }, 15s, 200ms));
-  CHECK_THAT(request(port, http::verb::get, "/healthz").body, Catch::Contains("no database contact"));
+  CHECK(wait_until([&] { return http_request(port, http::verb::get, "/healthz").status == 503; }, 15s, 200ms));
+  CHECK_THAT(http_request(port, http::verb::get, "/healthz").body, Catch::Contains("no database contact"));
   cluster.start();
-  CHECK(wait_until([&] { return request(port, http::verb::get, "/healthz").status == 200; }, 15s, 200ms));
+  CHECK(wait_until([&] { return http_request(port, http::verb::get, "/healthz").status == 200; }, 15s, 200ms));
 }

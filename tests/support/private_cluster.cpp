@@ -4,10 +4,10 @@
 
 #include "common/migrations.hpp"
 #include "common/schema_migrator.hpp"
+#include "support/harness_script.hpp"
 
 #include <cstdlib>
 #include <filesystem>
-#include <stdexcept>
 
 namespace spawnq::test {
 
@@ -16,7 +16,7 @@ PrivateCluster::PrivateCluster() {
   folder_ = ::mkdtemp(pattern);
   url_ = "host='" + folder_ + "/run' port=5432 user=postgres dbname=spawnq";
   start();
-  shell("pg_cluster_ensure_db '" + folder_ + "' spawnq");
+  run_harness_script("pg_cluster_ensure_db '" + folder_ + "' spawnq");
   pqxx::connection conn(url_);
   migrate_schema(conn, embedded_migrations());
 }
@@ -30,15 +30,8 @@ PrivateCluster::~PrivateCluster() {
   std::filesystem::remove_all(folder_, ignored);
 }
 
-void PrivateCluster::start() { shell("pg_cluster_start '" + folder_ + "' fsync=off"); }
-void PrivateCluster::stop() { shell("pg_cluster_stop '" + folder_ + "'"); }
-
-void PrivateCluster::shell(const std::string& command) const {
-  const std::string script = std::string("set -e; source '") + SPAWNQ_SOURCE_DIR +
-                             "/scripts/lib/postgres.sh'; " + command;
-  const std::string line = "bash -c \"" + script + "\"";
-  // The scripts quote with single quotes; the outer double quotes hold them.
-  if (std::system(line.c_str()) != 0) throw std::runtime_error("failed: " + command);
-}
+void PrivateCluster::start() { run_harness_script("pg_cluster_start '" + folder_ + "' fsync=off"); }
+void PrivateCluster::stop() { run_harness_script("pg_cluster_stop '" + folder_ + "'"); }
+void PrivateCluster::kill() { run_harness_script("pg_cluster_kill '" + folder_ + "'"); }
 
 }  // namespace spawnq::test

@@ -16,10 +16,11 @@ class PrivateCluster {
 
   void start();
   void stop();  // fast shutdown: every connection is cut
+  void kill();  // immediate shutdown, as if the host died: no checkpoint, crash recovery at the next start
   const std::string& url() const { return url_; }
+  const std::string& folder() const { return folder_; }  // data in folder/data, the socket in folder/run
 
  private:
-  void shell(const std::string& command) const;
   std::string folder_;
   std::string url_;
 };

@@ -7,6 +7,8 @@
 #include <regex>
 #include <stdexcept>
 
+#include "support/harness_script.hpp"
+
 namespace spawnq::test {
 namespace {
 
@@ -25,12 +27,13 @@ std::string test_cluster_socket_dir() {
 TransactionPooler::TransactionPooler(int pool_size) {
   char pattern[] = "/tmp/spawnq-bouncer.XXXXXX";
   folder_ = ::mkdtemp(pattern);
-  shell("pgbouncer_start '" + folder_ + "' '" + test_cluster_socket_dir() + "' " + std::to_string(pool_size));
+  run_harness_script("pgbouncer_start '" + folder_ + "' '" + test_cluster_socket_dir() + "' " + std::to_string(pool_size),
+                     {"postgres.sh", "pgbouncer.sh"});
 }
 
 TransactionPooler::~TransactionPooler() {
   try {
-    shell("pgbouncer_stop '" + folder_ + "'");
+    run_harness_script("pgbouncer_stop '" + folder_ + "'", {"postgres.sh", "pgbouncer.sh"});
   } catch (const std::exception&) {
   }
   std::error_code ignored;
@@ -39,13 +42,6 @@ TransactionPooler::~TransactionPooler() {
 
 std::string TransactionPooler::url(const std::string& dbname) const {
   return "host='" + folder_ + "' port=6432 user=postgres dbname=" + dbname;
-}
-
-void TransactionPooler::shell(const std::string& command) const {
-  const std::string source = std::string(SPAWNQ_SOURCE_DIR) + "/scripts/lib/";
-  const std::string script = "set -e; source '" + source + "postgres.sh'; source '" + source + "pgbouncer.sh'; " + command;
-  // The scripts quote with single quotes; the outer double quotes hold them.
-  if (std::system(("bash -c \"" + script + "\"").c_str()) != 0) throw std::runtime_error("failed: " + command);
 }
 
 }  // namespace spawnq::test

@@ -20,7 +20,6 @@ class TransactionPooler {
   std::string url(const std::string& dbname) const;
 
  private:
-  void shell(const std::string& command) const;
   std::string folder_;
 };
 

@@ -32,3 +32,18 @@ TEST_CASE("a connection option joins a URL in its own form, and never overrides 
         "fallback_application_name='it\\'s' host=db dbname=x");
   CHECK(with_connection_option("", "fallback_application_name", "a") == "fallback_application_name='a'");
 }
+
+TEST_CASE("a URL with several hosts must ask for the one that accepts writes") {
+  using spawnq::several_hosts_problem;
+  CHECK_FALSE(several_hosts_problem("postgresql://db/x"));
+  CHECK_FALSE(several_hosts_problem("host=/tmp/a port=5432 dbname=x"));
+  CHECK_FALSE(several_hosts_problem("host=a,b target_session_attrs=read-write"));
+  CHECK_FALSE(several_hosts_problem("postgresql://a:5432,b:5433/x?target_session_attrs=primary"));
+  CHECK_FALSE(several_hosts_problem("not a url = ="));  // libpq says what is wrong when it connects
+  CHECK(several_hosts_problem("host=a,b,c dbname=x") ==
+        "names 3 hosts but not target_session_attrs=read-write (it has none): spawnq could connect to a standby, "
+        "where every write fails");
+  CHECK(several_hosts_problem("postgresql://a,b/x?target_session_attrs=any") ==
+        "names 2 hosts but not target_session_attrs=read-write (it has any): spawnq could connect to a standby, "
+        "where every write fails");
+}
