@@ -1,7 +1,7 @@
 // JobStore is spawnq's one door to the rows of spawnq.jobs and its companions,
 // split by duty: jobs() for enqueueing, claims and outcomes, workers() for
 // daemons and the rescue of their jobs, admin() for what operators ask and
-// change, schedules() for cron ticks. Their statements share one
+// change, search() for finding jobs by filter, schedules() for cron ticks. Their statements share one
 // StatementBook: prepared once on a direct connection, sent whole behind a
 // transaction pooler (the schema's own bookkeeping lives in schema_migrator). It borrows one connection and is used by one thread at a
 // time: the daemon's database thread, or an admin command's main thread.
@@ -14,6 +14,7 @@
 
 #include "job_admin.hpp"
 #include "job_queue.hpp"
+#include "job_search.hpp"
 #include "schedule_store.hpp"
 #include "worker_registry.hpp"
 
@@ -26,6 +27,7 @@ class JobStore {
   JobQueue& jobs() { return jobs_; }
   WorkerRegistry& workers() { return workers_; }
   JobAdmin& admin() { return admin_; }
+  JobSearch& search() { return search_; }
   ScheduleStore& schedules() { return schedules_; }
 
  private:
@@ -33,6 +35,7 @@ class JobStore {
   JobQueue jobs_;
   WorkerRegistry workers_;
   JobAdmin admin_;
+  JobSearch search_;
   ScheduleStore schedules_;
 };
 

@@ -40,6 +40,7 @@ Command add_migrate_command(CLI::App& app, CommandContext& ctx);
 Command add_enqueue_command(CLI::App& app, CommandContext& ctx);
 Command add_stats_command(CLI::App& app, CommandContext& ctx);
 Command add_show_command(CLI::App& app, CommandContext& ctx);
+Command add_jobs_command(CLI::App& app, CommandContext& ctx);
 Command add_requeue_stuck_command(CLI::App& app, CommandContext& ctx);
 Command add_retry_failed_command(CLI::App& app, CommandContext& ctx);
 Command add_cancel_command(CLI::App& app, CommandContext& ctx);

@@ -336,3 +336,70 @@ TEST_CASE("cli: enqueue --after makes the job wait, and an unknown id is exit 2 
   check_one_line_error(cli.run({"enqueue", "noop", "--after=x"}), 2, "--after: 'x' is not a job id");
   CHECK(cli.jobs() == "2");
 }
+
+TEST_CASE("cli: jobs finds jobs by queue, status, type, error and age, newest first, a page at a time") {
+  Cli cli;
+  const auto id = [&](const std::string& sql) { return cli.db.value(sql); };
+  const std::string old = id("SELECT spawnq.enqueue('a', queue => 'imports')");
+  cli.db.sql("UPDATE spawnq.jobs SET created_at = now() - interval '2 hours' WHERE id = " + old);
+  const std::string done = id("SELECT spawnq.enqueue('a', queue => 'emails')");
+  const std::string failed = id("SELECT spawnq.enqueue('b', queue => 'emails')");
+  const std::string dead = id("SELECT spawnq.enqueue('c', queue => 'imports')");
+  const std::string pending = id("SELECT spawnq.enqueue('c', queue => 'imports')");
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'done', attempts = 1, max_attempts = 5 WHERE id = " + done);
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'failed', attempts = 2, max_attempts = 5,"
+             " last_error = E'SMTP timeout after 30s\\n  at send()' WHERE id = " + failed);
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'dead', attempts = 5, max_attempts = 5, last_error = 'disk full'"
+             " WHERE id = " + dead);
+
+  const auto ids_of = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "jobs");
+    args.push_back("--json");
+    const CliResult r = cli.run(args);
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    std::string ids;
+    for (const auto& job : doc["jobs"]) ids += (ids.empty() ? "" : " ") + std::to_string(job["id"].get<long long>());
+    return ids + (doc["next_before_id"].is_null() ? "" : " | " + std::to_string(doc["next_before_id"].get<long long>()));
+  };
+  CHECK(ids_of({}) == pending + " " + dead + " " + failed + " " + done + " " + old);
+  CHECK(ids_of({"--queue=emails", "--status=failed,dead"}) == failed);
+  CHECK(ids_of({"--status=failed,dead"}) == dead + " " + failed);
+  CHECK(ids_of({"--type=a"}) == done + " " + old);
+  CHECK(ids_of({"--error=smtp"}) == failed);
+  CHECK(ids_of({"--since=1h"}) == pending + " " + dead + " " + failed + " " + done);
+  CHECK(ids_of({"--since=2999-01-01"}).empty());
+  // Pages by id: each ends where the next begins, and the last says there is no more.
+  CHECK(ids_of({"--limit=2"}) == pending + " " + dead + " | " + dead);
+  CHECK(ids_of({"--limit=2", "--before-id=" + dead}) == failed + " " + done + " | " + done);
+  CHECK(ids_of({"--limit=2", "--before-id=" + done}) == old);
+
+  const CliResult json = cli.run({"jobs", "--status=failed", "--json"});
+  const auto job = nlohmann::json::parse(json.out)["jobs"][0];
+  CHECK(job["queue"] == "emails");
+  CHECK(job["job_type"] == "b");
+  CHECK(job["status"] == "failed");
+  CHECK(job["attempts"] == 2);
+  CHECK(job["max_attempts"] == 5);
+  CHECK(job["error"] == "SMTP timeout after 30s");
+  CHECK(job["age_s"].get<double>() < 60);
+  CHECK_THAT(job["created_at"].get<std::string>(), Catch::Matchers::Matches(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"));
+
+  const CliResult table = cli.run({"jobs", "--queue=emails", "--limit=1"});
+  CHECK(table.exit_code == 0);
+  CHECK_THAT(table.out, StartsWith("ID "));
+  CHECK_THAT(table.out, Contains(failed + " ") && Contains("emails") && Contains("failed") && Contains("2/5") &&
+                            Contains("SMTP timeout after 30s\n") && Contains("more: --before-id=" + failed + "\n"));
+  CHECK_THAT(table.out, !Contains("at send()"));
+}
+
+TEST_CASE("cli: jobs refuses a bad filter with one line and exit 2") {
+  Cli cli;
+  check_one_line_error(cli.run({"jobs", "--status=running"}), 2, "--status");
+  check_one_line_error(cli.run({"jobs", "--since=yesterday"}), 2,
+                       "--since: not a duration such as 1h or a timestamp such as 2026-11-23T10:00:00Z, got 'yesterday'");
+  check_one_line_error(cli.run({"jobs", "--limit=0"}), 2, "--limit: must be ≥ 1, got 0");
+  check_one_line_error(cli.run({"jobs", "--limit=10001"}), 2, "--limit: must be ≤ 10000, got 10001");
+  check_one_line_error(cli.run({"jobs", "--before-id=0"}), 2, "--before-id: must be ≥ 1, got 0");
+}

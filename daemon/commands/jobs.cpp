@@ -1,0 +1,121 @@
+// spawnq jobs: find jobs by queue, status, type, error text and age, newest
+// first, one line each (or one JSON document), a page at a time.
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "common/errors.hpp"
+#include "common/sql_values.hpp"
+#include "enqueue_args.hpp"
+#include "flag_values.hpp"
+
+namespace spawnq {
+namespace {
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 10000;
+
+struct JobsFlags {
+  std::optional<std::string> queue;
+  std::optional<std::string> statuses;
+  std::optional<std::string> job_type;
+  std::optional<std::string> error;
+  std::optional<std::string> since;
+  std::int64_t limit = kDefaultLimit;
+  std::optional<std::int64_t> before_id;
+  bool json = false;
+};
+
+JobFilter to_filter(const JobsFlags& flags) {
+  JobFilter filter;
+  filter.queue = flags.queue;
+  if (flags.statuses) {
+    filter.statuses = parse_status_list(*flags.statuses, {kAllStatuses.begin(), kAllStatuses.end()});
+  }
+  filter.job_type = flags.job_type;
+  filter.error = flags.error;
+  if (flags.since) {
+    if (auto at = normalize_timestamp(*flags.since)) {
+      filter.created_since = at;
+    } else if (auto within = parse_duration(*flags.since); within && within->count() > 0) {
+      filter.created_within_s = to_seconds(*within);
+    } else {
+      throw UsageError("--since: not a duration such as 1h or a timestamp such as 2026-11-23T10:00:00Z, got '" +
+                       *flags.since + "'");
+    }
+  }
+  if (flags.before_id) {
+    require_at_least("--before-id", *flags.before_id, 1);
+    filter.before_id = *flags.before_id;
+  }
+  return filter;
+}
+
+// "45s", "12m", "3h", "2d": how long ago, to a glance.
+std::string age_text(double seconds) {
+  const auto s = static_cast<long long>(seconds < 0 ? 0 : seconds);
+  if (s < 60) return std::to_string(s) + "s";
+  if (s < 3600) return std::to_string(s / 60) + "m";
+  if (s < 86400) return std::to_string(s / 3600) + "h";
+  return std::to_string(s / 86400) + "d";
+}
+
+std::string attempts_text(const JobLine& job) {
+  return std::to_string(job.attempts) + (job.max_attempts ? "/" + std::to_string(*job.max_attempts) : "");
+}
+
+void print_table(const JobPage& page) {
+  std::printf("%-10s %-16s %-20s %-11s %-8s %-5s %s\n", "ID", "QUEUE", "TYPE", "STATUS", "ATTEMPTS", "AGE",
+              "ERROR");
+  for (const JobLine& job : page.jobs) {
+    std::printf("%-10lld %-16s %-20s %-11s %-8s %-5s %s\n", static_cast<long long>(job.id), job.queue.c_str(),
+                job.job_type.c_str(), std::string(to_string(job.status)).c_str(), attempts_text(job).c_str(),
+                age_text(job.age_s).c_str(), job.error.value_or("").c_str());
+  }
+  if (page.next_before_id) std::printf("more: --before-id=%lld\n", static_cast<long long>(*page.next_before_id));
+}
+
+void print_json(const JobPage& page) {
+  nlohmann::json jobs = nlohmann::json::array();
+  for (const JobLine& job : page.jobs) {
+    jobs.push_back({{"id", job.id},
+                    {"queue", job.queue},
+                    {"job_type", job.job_type},
+                    {"status", std::string(to_string(job.status))},
+                    {"attempts", job.attempts},
+                    {"max_attempts", json_or_null(job.max_attempts)},
+                    {"created_at", job.created_at},
+                    {"age_s", job.age_s},
+                    {"error", json_or_null(job.error)}});
+  }
+  std::cout << nlohmann::json{{"jobs", jobs}, {"next_before_id", json_or_null(page.next_before_id)}}.dump(2) << "\n";
+}
+
+}  // namespace
+
+Command add_jobs_command(CLI::App& app, CommandContext& ctx) {
+  auto [sub, flags] = add_subcommand_with_flags<JobsFlags>(app, "jobs", "Find jobs, newest first");
+  add_queue_filter(*sub, flags->queue);
+  sub->add_option("--status", flags->statuses, "Any of these statuses, comma-separated");
+  sub->add_option("--type", flags->job_type, "Only jobs of this type");
+  sub->add_option("--error", flags->error, "Only jobs whose last error contains this text (any case)");
+  sub->add_option("--since", flags->since, "Created within a duration (1h) or since a timestamp");
+  sub->add_option("--limit", flags->limit, "At most this many jobs (default 50)");
+  sub->add_option("--before-id", flags->before_id, "The next page: jobs with ids below this one");
+  sub->add_flag("--json", flags->json, "One JSON document on stdout");
+  return {sub, [&ctx, flags] {
+            const JobFilter filter = to_filter(*flags);
+            require_at_least("--limit", flags->limit, 1);
+            if (flags->limit > kMaxLimit) {
+              throw UsageError("--limit: must be ≤ " + std::to_string(kMaxLimit) + ", got " +
+                               std::to_string(flags->limit));
+            }
+            const JobPage page = ctx.store().search().find(filter, static_cast<int>(flags->limit));
+            if (flags->json) print_json(page);
+            else print_table(page);
+          }};
+}
+
+}  // namespace spawnq
