@@ -69,6 +69,39 @@ std::vector<JobId> JobAdmin::retry_failed(const std::optional<std::string>& queu
   return ids;
 }
 
+namespace {
+
+std::vector<JobActionResult> action_results(const pqxx::result& rows) {
+  std::vector<JobActionResult> results;
+  for (const auto& row : rows) {
+    JobActionResult r;
+    r.id = row[0].as<JobId>();
+    r.changed = row[1].as<bool>();
+    if (!row[2].is_null()) r.status = status_field(row[2]);
+    r.reference_holder = optional_field<JobId>(row[3]);
+    r.waiting = row[4].as<std::int64_t>();
+    results.push_back(r);
+  }
+  return results;
+}
+
+}  // namespace
+
+std::vector<JobActionResult> JobAdmin::retry_jobs(const std::vector<JobId>& ids) {
+  pqxx::work w(conn_);
+  const auto rows = sql_.exec(w, "retry_jobs", id_array(ids));
+  w.commit();
+  return action_results(rows);
+}
+
+std::vector<JobActionResult> JobAdmin::delete_jobs(const std::vector<JobId>& ids) {
+  pqxx::work w(conn_);
+  sql_.exec(w, "lock_jobs", id_array(ids));
+  const auto rows = sql_.exec(w, "delete_jobs", id_array(ids));
+  w.commit();
+  return action_results(rows);
+}
+
 CancelResult JobAdmin::cancel(JobId id) {
   pqxx::work w(conn_);
   if (!sql_.exec(w, "cancel", id).empty()) {

@@ -37,6 +37,16 @@ struct CancelResult {
   JobStatus status = JobStatus::cancelled;  // the job's status when not cancelled
 };
 
+// What became of one job of `spawnq retry` or `spawnq delete`, with what
+// explains a refusal.
+struct JobActionResult {
+  JobId id = 0;
+  bool changed = false;                    // re-queued, or deleted
+  std::optional<JobStatus> status;         // before the action; nullopt: no such job
+  std::optional<JobId> reference_holder;   // retry: the live job that holds its reference now
+  std::int64_t waiting = 0;                // delete: jobs that wait for it
+};
+
 class JobAdmin {
  public:
   JobAdmin(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
@@ -59,6 +69,15 @@ class JobAdmin {
   std::vector<JobId> retry_failed(const std::optional<std::string>& queue,
                                   const std::vector<JobStatus>& statuses,
                                   std::optional<std::int64_t> limit);
+
+  // Puts failed, dead and cancelled jobs back in the queue with attempts
+  // reset (and runs a retry_wait job now, attempts kept), in the order
+  // given. A job whose reference another live job holds stays as it is.
+  std::vector<JobActionResult> retry_jobs(const std::vector<JobId>& ids);
+
+  // Deletes jobs with their attempts, unless one is running (cancel it
+  // first) or other jobs wait for it (cancel it, which cancels them too).
+  std::vector<JobActionResult> delete_jobs(const std::vector<JobId>& ids);
 
   // Cancels a job that is not running (pending or retry_wait). For a running
   // one, use request_cancel().

@@ -35,6 +35,47 @@ const std::vector<Statement>& job_admin_statements() {
        "  UPDATE spawnq.jobs SET cancel_requested_at = COALESCE(cancel_requested_at, now())"
        "   WHERE id = $1 AND status = 'processing' RETURNING id, worker_id)"
        " SELECT id, worker_id, pg_notify('spawnq_cancel', id::text) FROM asked"},
+      // Each asked id with what became of it; the last SELECT still sees the
+      // rows as they were, which is what explains a refusal.
+      {"retry_jobs",
+       std::string("WITH asked AS (SELECT id, ord FROM unnest($1::bigint[]) WITH ORDINALITY AS a(id, ord)),"
+                   " holders AS ("
+                   "  SELECT j.id, l.id AS holder FROM spawnq.jobs j JOIN spawnq.jobs l"
+                   "    ON l.queue = j.queue AND l.reference = j.reference AND l.id <> j.id AND l.status IN ") +
+           kLiveStatuses +
+           "   WHERE j.id IN (SELECT id FROM asked) AND j.status <> 'retry_wait'),"
+           " changed AS ("
+           "  UPDATE spawnq.jobs j SET status = 'pending', available_at = now(), started_at = NULL,"
+           "         finished_at = NULL, progress = NULL, cancel_requested_at = NULL, blocked_by = 0,"
+           "         attempts = CASE WHEN j.status = 'retry_wait' THEN j.attempts ELSE 0 END"
+           "   WHERE j.id IN (SELECT id FROM asked) AND j.status IN ('failed', 'dead', 'cancelled', 'retry_wait')"
+           "     AND j.id NOT IN (SELECT id FROM holders)"
+           // Of several asked jobs with one reference, the newest comes back.
+           "     AND (j.reference IS NULL OR j.status = 'retry_wait' OR j.id = ("
+           "       SELECT max(k.id) FROM spawnq.jobs k WHERE k.id IN (SELECT id FROM asked) AND k.queue = j.queue"
+           "          AND k.reference = j.reference AND k.status IN ('failed', 'dead', 'cancelled')))"
+           "  RETURNING j.id, j.queue, j.reference)"
+           " SELECT a.id, c.id IS NOT NULL, j.status,"
+           "        COALESCE((SELECT min(h.holder) FROM holders h WHERE h.id = a.id),"
+           "                 (SELECT min(o.id) FROM changed o WHERE o.id <> a.id AND o.queue = j.queue"
+           "                     AND o.reference = j.reference)),"
+           "        0"
+           "   FROM asked a LEFT JOIN changed c ON c.id = a.id LEFT JOIN spawnq.jobs j ON j.id = a.id"
+           "  ORDER BY a.ord"},
+      // Locked first, in id order, so that an enqueue naming one of them as
+      // a dependency either committed its edge before (and the delete sees
+      // it) or waits and then finds the job gone.
+      {"lock_jobs", "SELECT id FROM spawnq.jobs WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE"},
+      {"delete_jobs",
+       "WITH asked AS (SELECT id, ord FROM unnest($1::bigint[]) WITH ORDINALITY AS a(id, ord)),"
+       " removed AS ("
+       "  DELETE FROM spawnq.jobs j WHERE j.id IN (SELECT id FROM asked) AND j.status <> 'processing'"
+       "     AND NOT EXISTS (SELECT 1 FROM spawnq.job_dependencies d WHERE d.depends_on = j.id)"
+       "  RETURNING j.id)"
+       " SELECT a.id, r.id IS NOT NULL, j.status, NULL::bigint,"
+       "        (SELECT count(*) FROM spawnq.job_dependencies d WHERE d.depends_on = a.id)"
+       "   FROM asked a LEFT JOIN removed r ON r.id = a.id LEFT JOIN spawnq.jobs j ON j.id = a.id"
+       "  ORDER BY a.ord"},
       {"cancel",
        "UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now()"
        " WHERE id = $1 AND status IN ('pending', 'retry_wait') RETURNING id"},

@@ -51,4 +51,13 @@ std::string counted(std::size_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
+std::vector<JobId> distinct_job_ids(const std::vector<std::int64_t>& ids) {
+  std::vector<JobId> distinct;
+  for (std::int64_t id : ids) {
+    require_at_least("ID", id, 1);
+    if (std::find(distinct.begin(), distinct.end(), id) == distinct.end()) distinct.push_back(id);
+  }
+  return distinct;
+}
+
 }  // namespace spawnq

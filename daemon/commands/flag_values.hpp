@@ -31,6 +31,10 @@ void require_at_least(const std::string& flag, std::int64_t value, std::int64_t 
 // --queue, for the commands that can be narrowed to one queue.
 void add_queue_filter(CLI::App& command, std::optional<std::string>& queue);
 
+// Job ids given as arguments: each ≥ 1 ("ID: must be ≥ 1, got 0"), each
+// once, in the order first given.
+std::vector<JobId> distinct_job_ids(const std::vector<std::int64_t>& ids);
+
 // "3 jobs", "1 job": what the commands print after changing jobs.
 std::string counted(std::size_t count, const std::string& noun);
 

@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
       add_work_command(app, ctx),          add_envelope_command(app, ctx),
       add_record_command(app, ctx),        add_schedules_command(app, ctx),
       add_pause_command(app, ctx),         add_resume_command(app, ctx),
-      add_jobs_command(app, ctx),
+      add_jobs_command(app, ctx),          add_retry_command(app, ctx),
+      add_delete_command(app, ctx),
   };
 
   try {

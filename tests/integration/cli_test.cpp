@@ -59,21 +59,27 @@ TEST_CASE("cli: migrate applies the schema once, also when run concurrently") {
   const auto& migrations = spawnq::embedded_migrations();
   REQUIRE(migrations.size() >= 3);
   const std::string version = std::to_string(migrations.size());
-  std::string all_applied;
-  for (const auto& migration : migrations) all_applied += "applied " + std::string(migration.name) + "\n";
   std::vector<std::future<CliResult>> runs;
   for (int i = 0; i < 3; ++i) {
     runs.push_back(std::async(std::launch::async, [&cli] { return cli.run({"migrate"}); }));
   }
-  int applied = 0;
+  // Each migration takes the lock by itself, so the runs may share the work:
+  // between them, each migration is applied exactly once.
+  std::string outputs;
   for (auto& run : runs) {
     const CliResult r = run.get();
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Contains("schema is at version " + version));
-    if (r.out.find(all_applied) != std::string::npos) ++applied;
+    outputs += r.out;
   }
-  CHECK(applied == 1);
+  for (const auto& migration : migrations) {
+    const std::string line = "applied " + std::string(migration.name) + "\n";
+    const auto first = outputs.find(line);
+    INFO(outputs);
+    CHECK(first != std::string::npos);
+    CHECK(outputs.find(line, first + 1) == std::string::npos);
+  }
   const CliResult again = cli.run({"migrate"});
   CHECK(again.exit_code == 0);
   CHECK(again.out == "schema is at version " + version + " (up to date)\n");
@@ -402,4 +408,63 @@ TEST_CASE("cli: jobs refuses a bad filter with one line and exit 2") {
   check_one_line_error(cli.run({"jobs", "--limit=0"}), 2, "--limit: must be ≥ 1, got 0");
   check_one_line_error(cli.run({"jobs", "--limit=10001"}), 2, "--limit: must be ≤ 10000, got 10001");
   check_one_line_error(cli.run({"jobs", "--before-id=0"}), 2, "--before-id: must be ≥ 1, got 0");
+}
+
+TEST_CASE("cli: retry puts these jobs back and says why not for each it cannot") {
+  Cli cli;
+  const auto enqueue = [&](const std::string& args) { return cli.db.value("SELECT spawnq.enqueue(" + args + ")"); };
+  const std::string failed = enqueue("'a'");
+  const std::string cancelled = enqueue("'a'");
+  const std::string waiting = enqueue("'a'");
+  const std::string running = enqueue("'a'");
+  const std::string old_ref = enqueue("'a', reference => 'r'");
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'failed', attempts = 3, finished_at = now() WHERE id IN (" + failed +
+             ", " + old_ref + ")");
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now() WHERE id = " + cancelled);
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'retry_wait', attempts = 2, available_at = now() + interval '1 day'"
+             " WHERE id = " + waiting);
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'processing', attempts = 1 WHERE id = " + running);
+  const std::string holder = enqueue("'a', reference => 'r'");
+
+  const CliResult r = cli.run({"retry", failed, cancelled, waiting, running, old_ref, "987654", failed});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == "job " + failed + " re-queued\njob " + cancelled + " re-queued\njob " + waiting + " re-queued\n" +
+                     "job " + running + " not re-queued: it is processing\njob " + old_ref + " not re-queued: job " +
+                     holder + " holds its reference now\njob 987654 not re-queued: no such job\n");
+  CHECK(r.err == "spawnq: 3 of 6 jobs not re-queued\n");
+  CHECK(cli.db.value("SELECT string_agg(status || ':' || attempts, ' ' ORDER BY id) FROM spawnq.jobs") ==
+        "pending:0 pending:0 pending:2 processing:1 failed:3 pending:0");
+  CHECK(cli.db.value("SELECT available_at <= now() FROM spawnq.jobs WHERE id = " + waiting) == "t");
+
+  const CliResult all_good = cli.run({"retry", old_ref});
+  CHECK(all_good.exit_code == 1);  // the holder is still live
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'dead', finished_at = now() WHERE id = " + holder);
+  const CliResult now_ok = cli.run({"retry", old_ref});
+  CHECK(now_ok.exit_code == 0);
+  CHECK(now_ok.out == "job " + old_ref + " re-queued\n");
+  check_one_line_error(cli.run({"retry", "0"}), 2, "ID: must be ≥ 1, got 0");
+}
+
+TEST_CASE("cli: delete removes these jobs with their history, never a running one or one others wait for") {
+  Cli cli;
+  const std::string done = cli.db.value("SELECT spawnq.enqueue('a')");
+  const std::string parent = cli.db.value("SELECT spawnq.enqueue('a')");
+  const std::string child = cli.db.value("SELECT spawnq.enqueue('a', after => ARRAY[" + parent + "]::bigint[])");
+  const std::string running = cli.db.value("SELECT spawnq.enqueue('a')");
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'done', finished_at = now() WHERE id = " + done);
+  cli.db.sql("INSERT INTO spawnq.job_attempts (job_id, attempt, outcome) VALUES (" + done + ", 1, 'success')");
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'processing', attempts = 1 WHERE id = " + running);
+
+  const CliResult r = cli.run({"delete", done, parent, running, child});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == "job " + done + " deleted\njob " + parent +
+                     " not deleted: 1 job waits for it (cancel it instead, which cancels them too)\njob " + running +
+                     " not deleted: it is running (cancel it first)\njob " + child + " deleted\n");
+  CHECK(r.err == "spawnq: 2 of 4 jobs not deleted\n");
+  CHECK(cli.db.value("SELECT string_agg(id::text, ' ' ORDER BY id) FROM spawnq.jobs") == parent + " " + running);
+  CHECK(cli.db.value("SELECT count(*) FROM spawnq.job_attempts") == "0");
+  // Its only dependent gone, the parent may go too.
+  const CliResult now_ok = cli.run({"delete", parent});
+  CHECK(now_ok.exit_code == 0);
+  CHECK(now_ok.out == "job " + parent + " deleted\n");
 }

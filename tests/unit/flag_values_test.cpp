@@ -37,3 +37,9 @@ TEST_CASE("a lower bound and a count read the same in every command") {
   CHECK(counted(1, "stuck job") == "1 stuck job");
   CHECK(counted(2, "job") == "2 jobs");
 }
+
+TEST_CASE("job ids as arguments: each at least 1, each once, in the order first given") {
+  using spawnq::distinct_job_ids;
+  CHECK(distinct_job_ids({12, 7, 12, 9, 7}) == std::vector<spawnq::JobId>{12, 7, 9});
+  CHECK_THROWS_WITH(distinct_job_ids({3, 0}), "ID: must be ≥ 1, got 0");
+}
