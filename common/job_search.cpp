@@ -1,6 +1,7 @@
 #include "job_search.hpp"
 
 #include <pqxx/pqxx>
+#include <sstream>
 
 #include "sql_values.hpp"
 
@@ -33,6 +34,29 @@ JobPage JobSearch::find(const JobFilter& filter, int limit) {
     page.jobs.push_back(std::move(line));
   }
   return page;
+}
+
+std::vector<WorkerLine> JobSearch::workers() {
+  pqxx::work w(conn_);
+  const auto rows = sql_.exec(w, "list_workers");
+  w.commit();
+  std::vector<WorkerLine> lines;
+  for (const auto& row : rows) {
+    WorkerLine line;
+    line.id = row[0].as<WorkerId>();
+    line.host = row[1].as<std::string>();
+    line.pid = row[2].as<int>();
+    line.version = row[3].as<std::string>();
+    // Queue names hold no commas (docs/SPEC.md §3.1), so the list travels as one text.
+    std::istringstream queues(row[4].as<std::string>());
+    for (std::string queue; std::getline(queues, queue, ',');) line.queues.push_back(queue);
+    line.started_at = row[5].as<std::string>();
+    line.silent_s = row[6].as<double>();
+    line.draining = row[7].as<bool>();
+    line.running = row[8].as<std::int64_t>();
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 }  // namespace spawnq

@@ -41,6 +41,19 @@ struct JobLine {
   std::optional<std::string> error;  // the first line of last_error
 };
 
+// One daemon as `spawnq workers` shows it.
+struct WorkerLine {
+  WorkerId id = 0;
+  std::string host;
+  int pid = 0;
+  std::string version;
+  std::vector<std::string> queues;
+  std::string started_at;  // ISO 8601, UTC
+  double silent_s = 0;     // since its last heartbeat, by the database's clock
+  bool draining = false;
+  std::int64_t running = 0;  // jobs it holds in processing
+};
+
 struct JobPage {
   std::vector<JobLine> jobs;
   std::optional<JobId> next_before_id;  // set when more jobs match beyond this page
@@ -52,6 +65,9 @@ class JobSearch {
 
   // At most `limit` jobs that match, newest first.
   JobPage find(const JobFilter& filter, int limit);
+
+  // Every registered daemon, oldest first.
+  std::vector<WorkerLine> workers();
 
  private:
   pqxx::connection& conn_;

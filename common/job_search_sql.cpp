@@ -20,6 +20,12 @@ const std::vector<Statement>& job_search_statements() {
        "   AND ($6::float8 IS NULL OR created_at >= now() - make_interval(secs => $6))"
        "   AND ($7::bigint IS NULL OR id < $7)"
        " ORDER BY id DESC LIMIT $8"},
+      {"list_workers",
+       "SELECT w.id, w.host, w.pid, w.version, array_to_string(w.queues, ','),"
+       "       to_char(w.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+       "       extract(epoch FROM now() - w.heartbeat_at)::float8, w.draining_since IS NOT NULL,"
+       "       (SELECT count(*) FROM spawnq.jobs j WHERE j.worker_id = w.id AND j.status = 'processing')"
+       "  FROM spawnq.workers w ORDER BY w.id"},
   };
   return all;
 }

@@ -24,6 +24,12 @@ void WorkerRegistry::remove_worker(WorkerId worker) {
   w.commit();
 }
 
+void WorkerRegistry::mark_draining(WorkerId worker) {
+  pqxx::work w(conn_);
+  sql_.exec0(w, "mark_draining", worker);
+  w.commit();
+}
+
 HeartbeatResult WorkerRegistry::heartbeat(WorkerId worker) {
   pqxx::work w(conn_);
   HeartbeatResult result;

@@ -58,6 +58,9 @@ class WorkerRegistry {
 
   HeartbeatResult heartbeat(WorkerId worker);
 
+  // Notes in the row that this daemon drains: it claims nothing more.
+  void mark_draining(WorkerId worker);
+
   // The other daemons registered on `host`.
   std::vector<WorkerRow> same_host_workers(const std::string& host, WorkerId self);
 

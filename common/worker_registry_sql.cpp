@@ -10,6 +10,8 @@ const std::vector<Statement>& worker_registry_statements() {
        " VALUES ($1, $2, $3::text[], $4, $5, $6) RETURNING id"},
       {"remove_worker", "DELETE FROM spawnq.workers WHERE id = $1"},
       {"heartbeat", "UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $1 RETURNING id"},
+      {"mark_draining",
+       "UPDATE spawnq.workers SET draining_since = COALESCE(draining_since, now()) WHERE id = $1"},
       {"cancel_requests",
        "SELECT id FROM spawnq.jobs"
        " WHERE worker_id = $1 AND status = 'processing' AND cancel_requested_at IS NOT NULL"},

@@ -43,6 +43,7 @@ Command add_show_command(CLI::App& app, CommandContext& ctx);
 Command add_jobs_command(CLI::App& app, CommandContext& ctx);
 Command add_retry_command(CLI::App& app, CommandContext& ctx);
 Command add_delete_command(CLI::App& app, CommandContext& ctx);
+Command add_workers_command(CLI::App& app, CommandContext& ctx);
 Command add_requeue_stuck_command(CLI::App& app, CommandContext& ctx);
 Command add_retry_failed_command(CLI::App& app, CommandContext& ctx);
 Command add_cancel_command(CLI::App& app, CommandContext& ctx);

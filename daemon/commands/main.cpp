@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
       add_record_command(app, ctx),        add_schedules_command(app, ctx),
       add_pause_command(app, ctx),         add_resume_command(app, ctx),
       add_jobs_command(app, ctx),          add_retry_command(app, ctx),
-      add_delete_command(app, ctx),
+      add_delete_command(app, ctx),        add_workers_command(app, ctx),
   };
 
   try {

@@ -69,6 +69,7 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
                                                            " job(s) running");
                             queues_.drain();
                             maintenance_.stop_adding_and_deleting();
+                            lease_.draining();
                           },
                           [this] { stop_jobs(); },
                           [this](int code) { lease_.release([this, code] { stop(code); }); }}) {

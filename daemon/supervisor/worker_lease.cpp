@@ -112,6 +112,11 @@ void WorkerLease::watch_contact() {
   });
 }
 
+void WorkerLease::draining() {
+  if (!worker_) return;
+  db_.fire_and_forget([worker = *worker_](JobStore& store) { store.workers().mark_draining(worker); });
+}
+
 void WorkerLease::release(std::function<void()> done) {
   released_ = true;
   stop();

@@ -48,6 +48,8 @@ class WorkerLease {
 
   void start();
   void stop();  // safe twice and before start()
+  // Notes in our row that the daemon drains (for `spawnq workers`); best effort.
+  void draining();
   // Removes our row (the drain is over), then `done`, also if that failed.
   void release(std::function<void()> done);
 
