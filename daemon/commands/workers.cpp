@@ -16,9 +16,20 @@ struct WorkersFlags {
   bool json = false;
 };
 
-std::string state_of(const WorkerLine& worker, Duration stuck_job_timeout) {
-  if (worker.silent_s * 1000 > static_cast<double>(stuck_job_timeout.count())) return "declared dead";
-  return worker.draining ? "draining" : "serving";
+enum class WorkerState { serving, draining, declared_dead };
+
+WorkerState state_of(const WorkerLine& worker, Duration stuck_job_timeout) {
+  if (worker.silent_s * 1000 > static_cast<double>(stuck_job_timeout.count())) return WorkerState::declared_dead;
+  return worker.draining ? WorkerState::draining : WorkerState::serving;
+}
+
+const char* to_string(WorkerState state) {
+  switch (state) {
+    case WorkerState::serving: return "serving";
+    case WorkerState::draining: return "draining";
+    case WorkerState::declared_dead: return "declared dead";
+  }
+  return "?";
 }
 
 void print_table(const std::vector<WorkerLine>& workers, Duration stuck_job_timeout) {
@@ -27,7 +38,7 @@ void print_table(const std::vector<WorkerLine>& workers, Duration stuck_job_time
   for (const WorkerLine& w : workers) {
     std::printf("%-6lld %-24s %-8d %-10s %-21s %-9s %-8lld %s\n", static_cast<long long>(w.id), w.host.c_str(), w.pid,
                 w.version.c_str(), w.started_at.c_str(), (std::to_string(static_cast<long long>(w.silent_s)) + "s").c_str(),
-                static_cast<long long>(w.running), state_of(w, stuck_job_timeout).c_str());
+                static_cast<long long>(w.running), to_string(state_of(w, stuck_job_timeout)));
   }
 }
 
@@ -43,7 +54,7 @@ void print_json(const std::vector<WorkerLine>& workers, Duration stuck_job_timeo
                    {"silent_s", w.silent_s},
                    {"running", w.running},
                    {"draining", w.draining},
-                   {"declared_dead", state_of(w, stuck_job_timeout) == "declared dead"}});
+                   {"declared_dead", state_of(w, stuck_job_timeout) == WorkerState::declared_dead}});
   }
   std::cout << nlohmann::json{{"workers", all}}.dump(2) << "\n";
 }
