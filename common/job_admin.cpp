@@ -58,17 +58,6 @@ std::optional<JobDetails> JobAdmin::show(JobId id) {
                     nlohmann::ordered_json::parse(attempts[0].as<std::string>())};
 }
 
-std::vector<JobId> JobAdmin::retry_failed(const std::optional<std::string>& queue,
-                                          const std::vector<JobStatus>& statuses,
-                                          std::optional<std::int64_t> limit) {
-  pqxx::work w(conn_);
-  const auto rows = sql_.exec(w, "retry_failed", queue, to_text_array(statuses), limit);
-  w.commit();
-  std::vector<JobId> ids;
-  for (const auto& row : rows) ids.push_back(row[0].as<JobId>());
-  return ids;
-}
-
 namespace {
 
 std::vector<JobActionResult> action_results(const pqxx::result& rows) {
@@ -80,6 +69,7 @@ std::vector<JobActionResult> action_results(const pqxx::result& rows) {
     if (!row[2].is_null()) r.status = status_field(row[2]);
     r.reference_holder = optional_field<JobId>(row[3]);
     r.waiting = row[4].as<std::int64_t>();
+    r.stopping = row[5].as<bool>();
     results.push_back(r);
   }
   return results;
@@ -98,6 +88,13 @@ std::vector<JobActionResult> JobAdmin::delete_jobs(const std::vector<JobId>& ids
   pqxx::work w(conn_);
   sql_.exec(w, "lock_jobs", id_array(ids));
   const auto rows = sql_.exec(w, "delete_jobs", id_array(ids));
+  w.commit();
+  return action_results(rows);
+}
+
+std::vector<JobActionResult> JobAdmin::cancel_jobs(const std::vector<JobId>& ids) {
+  pqxx::work w(conn_);
+  const auto rows = sql_.exec(w, "cancel_jobs", id_array(ids));
   w.commit();
   return action_results(rows);
 }

@@ -37,11 +37,12 @@ struct CancelResult {
   JobStatus status = JobStatus::cancelled;  // the job's status when not cancelled
 };
 
-// What became of one job of `spawnq retry` or `spawnq delete`, with what
-// explains a refusal.
+// What became of one job of `spawnq retry`, `delete` or a bulk action, with
+// what explains a refusal.
 struct JobActionResult {
   JobId id = 0;
-  bool changed = false;                    // re-queued, or deleted
+  bool changed = false;                    // re-queued, deleted, or cancelled
+  bool stopping = false;                   // cancel: running, its daemon asked to stop it
   std::optional<JobStatus> status;         // before the action; nullopt: no such job
   std::optional<JobId> reference_holder;   // retry: the live job that holds its reference now
   std::int64_t waiting = 0;                // delete: jobs that wait for it
@@ -64,12 +65,6 @@ class JobAdmin {
 
   std::optional<JobDetails> show(JobId id);
 
-  // Makes failed/dead jobs pending again with attempts reset, oldest first.
-  // Skips a job whose reference another live job holds now.
-  std::vector<JobId> retry_failed(const std::optional<std::string>& queue,
-                                  const std::vector<JobStatus>& statuses,
-                                  std::optional<std::int64_t> limit);
-
   // Puts failed, dead and cancelled jobs back in the queue with attempts
   // reset (and runs a retry_wait job now, attempts kept), in the order
   // given. A job whose reference another live job holds stays as it is.
@@ -78,6 +73,11 @@ class JobAdmin {
   // Deletes jobs with their attempts, unless one is running (cancel it
   // first) or other jobs wait for it (cancel it, which cancels them too).
   std::vector<JobActionResult> delete_jobs(const std::vector<JobId>& ids);
+
+  // Cancels the waiting jobs among these (pending, retry_wait) and asks the
+  // daemons running the others to stop them (as request_cancel does),
+  // without waiting; a finished job stays as it is.
+  std::vector<JobActionResult> cancel_jobs(const std::vector<JobId>& ids);
 
   // Cancels a job that is not running (pending or retry_wait). For a running
   // one, use request_cancel().

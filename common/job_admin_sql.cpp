@@ -59,7 +59,7 @@ const std::vector<Statement>& job_admin_statements() {
            "        COALESCE((SELECT min(h.holder) FROM holders h WHERE h.id = a.id),"
            "                 (SELECT min(o.id) FROM changed o WHERE o.id <> a.id AND o.queue = j.queue"
            "                     AND o.reference = j.reference)),"
-           "        0"
+           "        0, false"
            "   FROM asked a LEFT JOIN changed c ON c.id = a.id LEFT JOIN spawnq.jobs j ON j.id = a.id"
            "  ORDER BY a.ord"},
       // Locked first, in id order, so that an enqueue naming one of them as
@@ -73,29 +73,27 @@ const std::vector<Statement>& job_admin_statements() {
        "     AND NOT EXISTS (SELECT 1 FROM spawnq.job_dependencies d WHERE d.depends_on = j.id)"
        "  RETURNING j.id)"
        " SELECT a.id, r.id IS NOT NULL, j.status, NULL::bigint,"
-       "        (SELECT count(*) FROM spawnq.job_dependencies d WHERE d.depends_on = a.id)"
+       "        (SELECT count(*) FROM spawnq.job_dependencies d WHERE d.depends_on = a.id), false"
        "   FROM asked a LEFT JOIN removed r ON r.id = a.id LEFT JOIN spawnq.jobs j ON j.id = a.id"
+       "  ORDER BY a.ord"},
+      // The waiting ones end at once (their dependents with them, by the
+      // trigger of migration 005); the running ones are their daemons' to stop.
+      {"cancel_jobs",
+       "WITH asked AS (SELECT id, ord FROM unnest($1::bigint[]) WITH ORDINALITY AS a(id, ord)),"
+       " cancelled AS ("
+       "  UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now()"
+       "   WHERE id IN (SELECT id FROM asked) AND status IN ('pending', 'retry_wait') RETURNING id),"
+       " stopping AS ("
+       "  UPDATE spawnq.jobs SET cancel_requested_at = COALESCE(cancel_requested_at, now())"
+       "   WHERE id IN (SELECT id FROM asked) AND status = 'processing'"
+       "  RETURNING id, pg_notify('spawnq_cancel', id::text))"
+       " SELECT a.id, c.id IS NOT NULL, j.status, NULL::bigint, 0, s.id IS NOT NULL"
+       "   FROM asked a LEFT JOIN cancelled c ON c.id = a.id LEFT JOIN stopping s ON s.id = a.id"
+       "   LEFT JOIN spawnq.jobs j ON j.id = a.id"
        "  ORDER BY a.ord"},
       {"cancel",
        "UPDATE spawnq.jobs SET status = 'cancelled', finished_at = now()"
        " WHERE id = $1 AND status IN ('pending', 'retry_wait') RETURNING id"},
-      {"retry_failed",
-       std::string("WITH candidates AS (") +
-           "  SELECT j.id FROM spawnq.jobs j"
-           "   WHERE j.status = ANY($2::text[]) AND ($1::text IS NULL OR j.queue = $1)"
-           // A reference may name one live job: skip it if another holds it,
-           // and revive only the newest of several finished holders.
-           "     AND (j.reference IS NULL OR ("
-           "       NOT EXISTS (SELECT 1 FROM spawnq.jobs l WHERE l.queue = j.queue"
-           "                    AND l.reference = j.reference AND l.status IN " +
-           kLiveStatuses +
-           ")"
-           "       AND j.id = (SELECT max(k.id) FROM spawnq.jobs k WHERE k.queue = j.queue"
-           "                    AND k.reference = j.reference AND k.status = ANY($2::text[]))))"
-           "   ORDER BY j.id LIMIT $3 FOR UPDATE SKIP LOCKED)"
-           " UPDATE spawnq.jobs j SET status = 'pending', attempts = 0, available_at = now(),"
-           "        started_at = NULL, finished_at = NULL, progress = NULL"
-           "   FROM candidates WHERE j.id = candidates.id RETURNING j.id"},
       // One daemon at a time sweeps expired rows. The key is 0x737061776e72,
       // one past the migration lock's ("spawnq" in ASCII).
       {"retention_lock", "SELECT pg_try_advisory_xact_lock(126926508748402)"},

@@ -7,14 +7,25 @@
 
 namespace spawnq {
 
-JobPage JobSearch::find(const JobFilter& filter, int limit) {
+namespace {
+
+// The statements that read a filter take its fields as $1…$7 and a limit as $8.
+pqxx::result run_filtered(pqxx::connection& conn, const StatementBook& sql, const char* statement,
+                          const JobFilter& filter, int limit) {
   std::optional<std::string> statuses;
   if (!filter.statuses.empty()) statuses = to_text_array(filter.statuses);
-  pqxx::work w(conn_);
-  // One more than asked says whether there is a next page.
-  const auto rows = sql_.exec(w, "find_jobs", filter.queue, statuses, filter.job_type, filter.error,
-                              filter.created_since, filter.created_within_s, filter.before_id, limit + 1);
+  pqxx::work w(conn);
+  auto rows = sql.exec(w, statement, filter.queue, statuses, filter.job_type, filter.error, filter.created_since,
+                       filter.created_within_s, filter.before_id, limit);
   w.commit();
+  return rows;
+}
+
+}  // namespace
+
+JobPage JobSearch::find(const JobFilter& filter, int limit) {
+  // One more than asked says whether there is a next page.
+  const auto rows = run_filtered(conn_, sql_, "find_jobs", filter, limit + 1);
   JobPage page;
   for (const auto& row : rows) {
     if (static_cast<int>(page.jobs.size()) == limit) {
@@ -34,6 +45,16 @@ JobPage JobSearch::find(const JobFilter& filter, int limit) {
     page.jobs.push_back(std::move(line));
   }
   return page;
+}
+
+std::vector<JobId> JobSearch::matching_ids(const JobFilter& filter, int limit) {
+  std::vector<JobId> ids;
+  for (const auto& row : run_filtered(conn_, sql_, "match_job_ids", filter, limit)) ids.push_back(row[0].as<JobId>());
+  return ids;
+}
+
+std::int64_t JobSearch::count(const JobFilter& filter, int cap) {
+  return run_filtered(conn_, sql_, "count_jobs", filter, cap).at(0)[0].as<std::int64_t>();
 }
 
 std::vector<WorkerLine> JobSearch::workers() {

@@ -66,6 +66,13 @@ class JobSearch {
   // At most `limit` jobs that match, newest first.
   JobPage find(const JobFilter& filter, int limit);
 
+  // The ids of at most `limit` jobs that match, oldest first: what a bulk
+  // action acts on.
+  std::vector<JobId> matching_ids(const JobFilter& filter, int limit);
+
+  // How many jobs match, counting no further than `cap`.
+  std::int64_t count(const JobFilter& filter, int cap);
+
   // Every registered daemon, oldest first.
   std::vector<WorkerLine> workers();
 

@@ -8,8 +8,8 @@
 #include "commands.hpp"
 #include "common/errors.hpp"
 #include "common/sql_values.hpp"
-#include "enqueue_args.hpp"
 #include "flag_values.hpp"
+#include "job_filter_flags.hpp"
 
 namespace spawnq {
 namespace {
@@ -18,34 +18,14 @@ constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 10000;
 
 struct JobsFlags {
-  std::optional<std::string> queue;
-  std::optional<std::string> statuses;
-  std::optional<std::string> job_type;
-  std::optional<std::string> error;
-  std::optional<std::string> since;
+  JobFilterFlags filter;
   std::int64_t limit = kDefaultLimit;
   std::optional<std::int64_t> before_id;
   bool json = false;
 };
 
 JobFilter to_filter(const JobsFlags& flags) {
-  JobFilter filter;
-  filter.queue = flags.queue;
-  if (flags.statuses) {
-    filter.statuses = parse_status_list(*flags.statuses, {kAllStatuses.begin(), kAllStatuses.end()});
-  }
-  filter.job_type = flags.job_type;
-  filter.error = flags.error;
-  if (flags.since) {
-    if (auto at = normalize_timestamp(*flags.since)) {
-      filter.created_since = at;
-    } else if (auto within = parse_duration(*flags.since); within && within->count() > 0) {
-      filter.created_within_s = to_seconds(*within);
-    } else {
-      throw UsageError("--since: not a duration such as 1h or a timestamp such as 2026-11-23T10:00:00Z, got '" +
-                       *flags.since + "'");
-    }
-  }
+  JobFilter filter = to_filter(flags.filter, {kAllStatuses.begin(), kAllStatuses.end()}, {});
   if (flags.before_id) {
     require_at_least("--before-id", *flags.before_id, 1);
     filter.before_id = *flags.before_id;
@@ -97,11 +77,7 @@ void print_json(const JobPage& page) {
 
 Command add_jobs_command(CLI::App& app, CommandContext& ctx) {
   auto [sub, flags] = add_subcommand_with_flags<JobsFlags>(app, "jobs", "Find jobs, newest first");
-  add_queue_filter(*sub, flags->queue);
-  sub->add_option("--status", flags->statuses, "Any of these statuses, comma-separated");
-  sub->add_option("--type", flags->job_type, "Only jobs of this type");
-  sub->add_option("--error", flags->error, "Only jobs whose last error contains this text (any case)");
-  sub->add_option("--since", flags->since, "Created within a duration (1h) or since a timestamp");
+  add_job_filter_flags(*sub, flags->filter, "Any of these statuses, comma-separated");
   sub->add_option("--limit", flags->limit, "At most this many jobs (default 50)");
   sub->add_option("--before-id", flags->before_id, "The next page: jobs with ids below this one");
   sub->add_flag("--json", flags->json, "One JSON document on stdout");

@@ -1,6 +1,6 @@
-// The admin commands that find jobs and act on them by id — `jobs`,
-// `retry`, `delete` — through the real `spawnq` binary: what they print,
-// their exit codes, and what they changed.
+// The admin commands that find jobs and act on them — `jobs`, `retry`,
+// `delete`, and `retry-failed` and `cancel` with filters — through the real
+// `spawnq` binary: what they print, their exit codes, and what they changed.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -134,4 +134,50 @@ TEST_CASE("cli: delete removes these jobs with their history, never a running on
   const CliResult now_ok = cli.run({"delete", parent});
   CHECK(now_ok.exit_code == 0);
   CHECK(now_ok.out == "job " + parent + " deleted\n");
+}
+
+TEST_CASE("cli: cancel and retry-failed with filters act on what matches, up to --max") {
+  Cli cli;
+  const auto enqueue = [&](const std::string& type, const std::string& queue) {
+    return cli.db.value("SELECT spawnq.enqueue('" + type + "', queue => '" + queue + "')");
+  };
+  std::vector<std::string> reports;
+  for (int i = 0; i < 3; ++i) reports.push_back(enqueue("report", "imports"));
+  const std::string resize = enqueue("resize", "imports");
+  const std::string elsewhere = enqueue("report", "emails");
+  const auto status = [&](const std::string& id) { return cli.db.status_of(std::stoll(id)); };
+
+  check_one_line_error(cli.run({"cancel", "--queue=imports", "--type=report", "--max=2"}), 1,
+                       "more than 2 jobs match, so none was changed");
+  CHECK(status(reports[0]) == "pending");
+  check_one_line_error(cli.run({"cancel"}), 2, "give a job ID, or filters");
+  check_one_line_error(cli.run({"cancel", reports[0], "--queue=imports"}), 2, "not both");
+  check_one_line_error(cli.run({"cancel", "--status=done"}), 2, "--status: 'done'");
+  check_one_line_error(cli.run({"cancel", "--queue=imports", "--wait=1s"}), 2, "--wait");
+  check_one_line_error(cli.run({"cancel", "--queue=imports", "--max=0"}), 2, "--max: must be ≥ 1");
+
+  const CliResult cancelled = cli.run({"cancel", "--queue=imports", "--status=pending", "--type=report"});
+  INFO("stderr: " << cancelled.err);
+  CHECK(cancelled.exit_code == 0);
+  CHECK(cancelled.out == "cancelled 3 jobs\n");
+  for (const auto& id : reports) CHECK(status(id) == "cancelled");
+  CHECK(status(resize) == "pending");
+  CHECK(status(elsewhere) == "pending");
+  CHECK(cli.run({"cancel", "--queue=imports", "--type=report"}).out == "cancelled 0 jobs\n");
+
+  // A running job is its daemon's to stop: asked, not waited for.
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'processing', attempts = 1 WHERE id = " + resize);
+  CHECK(cli.run({"cancel", "--queue=imports", "--status=processing"}).out ==
+        "cancelled 0 jobs; asked the daemons to stop 1 running job\n");
+  CHECK(cli.db.value("SELECT cancel_requested_at IS NOT NULL FROM spawnq.jobs WHERE id = " + resize) == "t");
+
+  cli.db.sql("UPDATE spawnq.jobs SET status = 'dead', last_error = 'Disk full on /var' WHERE id IN (" +
+             reports[0] + ", " + reports[1] + ")");
+  check_one_line_error(cli.run({"retry-failed", "--max=1"}), 1, "raise --max");
+  CHECK(cli.run({"retry-failed", "--error=disk FULL", "--limit=1", "--max=1"}).out == "re-queued 1 job\n");
+  CHECK(status(reports[0]) == "pending");
+  CHECK(status(reports[1]) == "dead");
+  CHECK(cli.run({"retry-failed", "--queue=emails"}).out == "re-queued 0 jobs\n");
+  CHECK(cli.run({"retry-failed", "--queue=imports", "--type=report"}).out == "re-queued 1 job\n");
+  CHECK(status(reports[1]) == "pending");
 }

@@ -221,43 +221,6 @@ TEST_CASE("a retry waits out its delay, keeping the error") {
   CHECK(again[0].attempt == 2);
 }
 
-TEST_CASE("retry-failed re-queues failed and dead jobs with attempts reset") {
-  Store s;
-  for (int i = 0; i < 4; ++i) s.add("noop");
-  const auto jobs = s.store.jobs().claim("default", 4, s.worker, 5);
-  s.store.jobs().record(s.outcome(jobs[0], JobStatus::failed, AttemptOutcome::fail));
-  s.store.jobs().record(s.outcome(jobs[1], JobStatus::dead, AttemptOutcome::retry));
-  s.store.jobs().record(s.outcome(jobs[2], JobStatus::dead, AttemptOutcome::retry));
-  s.store.jobs().record(s.outcome(jobs[3], JobStatus::done, AttemptOutcome::success));
-
-  CHECK(s.store.admin().retry_failed(std::nullopt, {JobStatus::dead}, 1) == std::vector<JobId>{jobs[1].id});
-  CHECK(s.store.admin().retry_failed(std::nullopt, {JobStatus::failed, JobStatus::dead}, std::nullopt) ==
-        std::vector<JobId>{jobs[0].id, jobs[2].id});
-  CHECK(s.db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'pending' AND attempts = 0 "
-                   "AND finished_at IS NULL") == "3");
-  CHECK(s.status(jobs[3].id) == "done");
-  // Run again: attempt numbering restarts and the history keeps both runs.
-  const auto rerun = s.store.jobs().claim("default", 3, s.worker, 5);
-  REQUIRE(rerun.size() == 3);
-  CHECK(rerun[0].attempt == 1);
-  CHECK(s.db.value("SELECT count(*) FROM spawnq.job_attempts WHERE job_id = " +
-                   std::to_string(jobs[0].id)) == "2");
-}
-
-TEST_CASE("retry-failed skips a job whose reference a live job holds now") {
-  Store s;
-  EnqueueRequest request;
-  request.job_type = "noop";
-  request.reference = "r";
-  s.store.jobs().enqueue(request);
-  const auto first = s.store.jobs().claim("default", 1, s.worker, 5).at(0);
-  s.store.jobs().record(s.outcome(first, JobStatus::failed, AttemptOutcome::fail));
-  const JobId live = s.store.jobs().enqueue(request);
-  CHECK(live != first.id);
-  CHECK(s.store.admin().retry_failed(std::nullopt, {JobStatus::failed}, std::nullopt).empty());
-  CHECK(s.status(first.id) == "failed");
-}
-
 TEST_CASE("cancel stops a waiting job and explains why it cannot stop others") {
   Store s;
   const JobId waiting = s.add("a", 1);
