@@ -1,36 +1,25 @@
 #include "job_bulk.hpp"
 
 #include <algorithm>
-#include <array>
-#include <utility>
 
+#include "enum_names.hpp"
 #include "job_store.hpp"
 
 namespace spawnq {
 
 namespace {
 
-constexpr std::array<std::pair<BulkAction, std::string_view>, 3> kActionNames = {{
+constexpr EnumNames<BulkAction, 3> kActionNames = {{{
     {BulkAction::retry, "retry"},
     {BulkAction::cancel, "cancel"},
     {BulkAction::remove, "delete"},
-}};
+}}};
 
 }  // namespace
 
-std::string_view to_string(BulkAction action) {
-  for (const auto& [a, name] : kActionNames) {
-    if (a == action) return name;
-  }
-  return "?";
-}
+std::string_view to_string(BulkAction action) { return kActionNames.name(action); }
 
-std::optional<BulkAction> parse_bulk_action(std::string_view text) {
-  for (const auto& [a, name] : kActionNames) {
-    if (name == text) return a;
-  }
-  return std::nullopt;
-}
+std::optional<BulkAction> parse_bulk_action(std::string_view text) { return kActionNames.parse(text); }
 
 BulkResult run_bulk(JobStore& store, const BulkRequest& request) {
   // One past the cap tells "too many" apart from "exactly max".

@@ -2,19 +2,20 @@
 
 #include <sodium.h>
 
-#include <array>
 #include <utility>
 #include <vector>
+
+#include "common/enum_names.hpp"
 
 namespace spawnq {
 
 namespace {
 
-constexpr std::array<std::pair<WebRole, std::string_view>, 3> kRoleNames = {{
+constexpr EnumNames<WebRole, 3> kRoleNames = {{{
     {WebRole::viewer, "viewer"},
     {WebRole::operator_role, "operator"},
     {WebRole::admin, "admin"},
-}};
+}}};
 
 bool role_allows(WebRole role, WebPermission needs) {
   switch (needs) {
@@ -50,19 +51,9 @@ std::optional<AccessDecision> cross_site_refusal(const AccessRequest& request) {
 
 }  // namespace
 
-std::string_view to_string(WebRole role) {
-  for (const auto& [r, name] : kRoleNames) {
-    if (r == role) return name;
-  }
-  return "?";
-}
+std::string_view to_string(WebRole role) { return kRoleNames.name(role); }
 
-std::optional<WebRole> parse_web_role(std::string_view text) {
-  for (const auto& [r, name] : kRoleNames) {
-    if (name == text) return r;
-  }
-  return std::nullopt;
-}
+std::optional<WebRole> parse_web_role(std::string_view text) { return kRoleNames.parse(text); }
 
 std::optional<std::pair<std::string, std::string>> parse_basic_credentials(std::string_view header) {
   constexpr std::string_view kScheme = "Basic ";
