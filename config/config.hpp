@@ -15,6 +15,7 @@
 #include "common/log.hpp"
 #include "common/pooler.hpp"
 #include "duration.hpp"
+#include "web_settings.hpp"
 
 namespace spawnq {
 
@@ -98,6 +99,7 @@ struct Config {
   LogOptions log;  // log_level, log_format, log_file
   // HOST:PORT of the read-only operator endpoints; none when not configured.
   std::optional<std::string> http_listen;
+  WebSettings web;  // the web console, `spawnq web`
   std::vector<QueueConfig> queues;  // never empty after loading
   std::map<std::string, HandlerConfig> handlers;
   std::vector<ScheduleConfig> schedules;  // in file order

@@ -10,6 +10,28 @@
 namespace spawnq {
 namespace {
 
+// A password hash is a secret too: it shows as "$argon2id$***", which still
+// loads back as a config (and matches no password).
+void emit_web(YAML::Emitter& out, const WebSettings& web) {
+  out << YAML::Key << "web" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "listen" << YAML::Value << web.listen;
+  if (!web.users.empty()) {
+    out << YAML::Key << "users" << YAML::Value << YAML::BeginMap;
+    for (const auto& [name, user] : web.users) {
+      out << YAML::Key << name << YAML::Value << YAML::BeginMap << YAML::Key << "password_hash" << YAML::Value
+          << "$argon2id$***" << YAML::Key << "role" << YAML::Value << std::string(to_string(user.role))
+          << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "show_payloads" << YAML::Value << (web.show_payloads ? "true" : "false");
+  if (web.tls) {
+    out << YAML::Key << "tls" << YAML::Value << YAML::BeginMap << YAML::Key << "cert" << YAML::Value << web.tls->cert
+        << YAML::Key << "key" << YAML::Value << web.tls->key << YAML::EndMap;
+  }
+  out << YAML::EndMap;
+}
+
 void emit_durations(YAML::Emitter& out, const std::vector<Duration>& durations) {
   out << YAML::Flow << YAML::BeginSeq;
   for (Duration d : durations) out << format_duration(d);
@@ -140,6 +162,7 @@ std::string to_yaml(const Config& config) {
     out << YAML::Key << "http" << YAML::Value << YAML::BeginMap << YAML::Key << "listen" << YAML::Value
         << *config.http_listen << YAML::EndMap;
   }
+  emit_web(out, config.web);
   out << YAML::Key << "cgroups" << YAML::Value << YAML::BeginMap << YAML::Key << "mode" << YAML::Value
       << (config.cgroups.mode == CgroupMode::automatic ? "auto"
           : config.cgroups.mode == CgroupMode::off     ? "off"

@@ -18,15 +18,8 @@
 namespace spawnq {
 namespace {
 
-using Fields = std::map<std::string, YamlField>;
-
 constexpr Duration kZero{0};
 constexpr Duration kOneMs{1};
-
-template <typename Apply>
-void with(const Fields& fields, const char* key, Apply apply) {
-  if (auto it = fields.find(key); it != fields.end()) apply(it->second);
-}
 
 std::string path_env() {
   const char* path = std::getenv("PATH");
@@ -207,11 +200,7 @@ ScheduleConfig read_schedule(const std::string& name, const YamlField& body, con
     else if (mode == "none") schedule.catch_up = false;
     else v.fail("must be one or none, got '" + mode + "'");
   });
-  with(f, "overlap", [&](const YamlField& v) {
-    const std::string flag = v.as_string();
-    if (flag != "true" && flag != "false") v.fail("must be true or false, got '" + flag + "'");
-    schedule.overlap = flag == "true";
-  });
+  with(f, "overlap", [&](const YamlField& v) { schedule.overlap = v.as_bool(); });
   return schedule;
 }
 
@@ -274,6 +263,7 @@ void read_globals(const Fields& f, Config& config, const std::filesystem::path& 
       config.http_listen = value;
     });
   });
+  with(f, "web", [&](const YamlField& v) { config.web = read_web_settings(v, base_dir.string()); });
   with(f, "retention", [&](const YamlField& v) {
     for (const auto& [status, age] : v.fields({"done", "failed", "dead", "cancelled"})) {
       config.retention[*parse_job_status(status)] = age.as_duration(std::chrono::seconds(1));
@@ -339,7 +329,7 @@ Config parse_config(const std::string& text, const std::string& source,
     f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout", "sigterm_grace",
                     "stuck_job_timeout", "stuck_check_interval", "heartbeat_interval", "default_timeout",
                     "default_max_workers", "default_max_attempts", "backoff", "show", "log_level",
-                    "log_format", "log_file", "http", "queues", "handlers", "schedules", "retention",
+                    "log_format", "log_file", "http", "web", "queues", "handlers", "schedules", "retention",
                     "cgroups"});
   }
   // Globals first: queues fall back to them whatever order the file uses.

@@ -40,6 +40,12 @@ std::string YamlField::as_string() const {
   return node_.Scalar();
 }
 
+bool YamlField::as_bool() const {
+  const std::string flag = as_string();
+  if (flag != "true" && flag != "false") fail("must be true or false, got '" + flag + "'");
+  return flag == "true";
+}
+
 int YamlField::as_int(int min) const {
   if (!is_plain_scalar(node_)) fail("must be an integer, got " + describe_type());
   const std::string& text = node_.Scalar();

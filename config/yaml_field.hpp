@@ -38,6 +38,7 @@ class YamlField {
   [[noreturn]] void fail(std::string_view message) const;
 
   std::string as_string() const;  // any scalar, quoted or not
+  bool as_bool() const;  // true or false, nothing else
   int as_int(int min) const;
   Duration as_duration(Duration min) const;
   // Bytes: a whole number with an optional K, M, G or T (powers of 1024).
@@ -63,5 +64,14 @@ class YamlField {
   std::string path_;
   int line_;
 };
+
+// A map's checked entries, as fields() gives them.
+using Fields = std::map<std::string, YamlField>;
+
+// Applies `apply` to the field `key` when the map has it.
+template <typename Apply>
+void with(const Fields& fields, const char* key, Apply apply) {
+  if (auto it = fields.find(key); it != fields.end()) apply(it->second);
+}
 
 }  // namespace spawnq

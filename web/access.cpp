@@ -5,17 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "common/enum_names.hpp"
-
 namespace spawnq {
 
 namespace {
-
-constexpr EnumNames<WebRole, 3> kRoleNames = {{{
-    {WebRole::viewer, "viewer"},
-    {WebRole::operator_role, "operator"},
-    {WebRole::admin, "admin"},
-}}};
 
 bool role_allows(WebRole role, WebPermission needs) {
   switch (needs) {
@@ -50,10 +42,6 @@ std::optional<AccessDecision> cross_site_refusal(const AccessRequest& request) {
 }
 
 }  // namespace
-
-std::string_view to_string(WebRole role) { return kRoleNames.name(role); }
-
-std::optional<WebRole> parse_web_role(std::string_view text) { return kRoleNames.parse(text); }
 
 std::optional<std::pair<std::string, std::string>> parse_basic_credentials(std::string_view header) {
   constexpr std::string_view kScheme = "Basic ";

@@ -10,17 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "config/web_settings.hpp"
+
 namespace spawnq {
-
-enum class WebRole { viewer, operator_role, admin };
-
-std::string_view to_string(WebRole role);
-std::optional<WebRole> parse_web_role(std::string_view text);
-
-struct WebUser {
-  std::string password_hash;  // argon2id, from `spawnq hash-password`
-  WebRole role = WebRole::viewer;
-};
 
 // What a route needs: reading; retry, cancel, pause, resume and run a
 // schedule now; deleting.

@@ -165,7 +165,7 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
               "test.yaml:2: poll_intervall: unknown key (known keys: database, runner, poll_interval, "
               "shutdown_timeout, sigterm_grace, stuck_job_timeout, stuck_check_interval, "
               "heartbeat_interval, default_timeout, default_max_workers, default_max_attempts, "
-              "backoff, show, log_level, log_format, log_file, http, queues, handlers, schedules, retention, cgroups)");
+              "backoff, show, log_level, log_format, log_file, http, web, queues, handlers, schedules, retention, cgroups)");
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
               "max_attempts, backoff, limits, global_max_workers)");

@@ -63,7 +63,7 @@ TEST_CASE("web access: missing or wrong credentials are 401, the same for an unk
   CHECK(ok.role == WebRole::admin);
 }
 
-TEST_CASE("web access: a viewer's action is 403; an operator may operate but not delete") {
+TEST_CASE("web access: a viewer's action is 403, and an operator may operate but not delete") {
   CHECK(decide(post(WebPermission::operate, kBob)).status == 403);
   const std::map<std::string, WebUser> operators = {{"alice", {"h", WebRole::operator_role}}};
   CHECK(decide(post(WebPermission::operate, kAlice), operators).status == 200);
@@ -82,7 +82,7 @@ TEST_CASE("web access: a cross-site POST is 403 even with good credentials") {
   CHECK(decide(r).status == 200);
 }
 
-TEST_CASE("web access: a form POST must carry the session's token; a JSON one needs none") {
+TEST_CASE("web access: a form POST must carry the session's token, a JSON one needs none") {
   AccessRequest r = post(WebPermission::operate, kAlice);
   r.json_body = false;
   CHECK(decide(r).status == 403);
