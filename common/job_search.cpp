@@ -53,10 +53,6 @@ std::vector<JobId> JobSearch::matching_ids(const JobFilter& filter, int limit) {
   return ids;
 }
 
-std::int64_t JobSearch::count(const JobFilter& filter, int cap) {
-  return run_filtered(conn_, sql_, "count_jobs", filter, cap).at(0)[0].as<std::int64_t>();
-}
-
 std::vector<WorkerLine> JobSearch::workers() {
   pqxx::work w(conn_);
   const auto rows = sql_.exec(w, "list_workers");

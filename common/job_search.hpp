@@ -70,9 +70,6 @@ class JobSearch {
   // action acts on.
   std::vector<JobId> matching_ids(const JobFilter& filter, int limit);
 
-  // How many jobs match, counting no further than `cap`.
-  std::int64_t count(const JobFilter& filter, int cap);
-
   // Every registered daemon, oldest first.
   std::vector<WorkerLine> workers();
 

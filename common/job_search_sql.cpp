@@ -6,8 +6,8 @@ namespace spawnq {
 namespace {
 
 // What a JobFilter narrows to, as $1…$7 in JobFilter's field order: one
-// text for every statement that reads a filter, so the list, the count
-// and a bulk action can never disagree about which jobs match.
+// text for every statement that reads a filter, so the list and a bulk
+// action can never disagree about which jobs match.
 constexpr const char* kMatchesFilter =
     " WHERE ($1::text IS NULL OR queue = $1)"
     "   AND ($2::text[] IS NULL OR status = ANY($2::text[]))"
@@ -32,9 +32,6 @@ const std::vector<Statement>& job_search_statements() {
            kMatchesFilter + " ORDER BY id DESC LIMIT $8"},
       // Oldest first: a bulk action takes the jobs that have waited longest.
       {"match_job_ids", std::string("SELECT id FROM spawnq.jobs") + kMatchesFilter + " ORDER BY id LIMIT $8"},
-      // Counting stops at the cap: "10,000+" costs 10,000 rows, not the table.
-      {"count_jobs",
-       std::string("SELECT count(*) FROM (SELECT 1 FROM spawnq.jobs") + kMatchesFilter + " LIMIT $8) capped"},
       {"list_workers",
        "SELECT w.id, w.host, w.pid, w.version, array_to_string(w.queues, ','),"
        "       to_char(w.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"

@@ -5,7 +5,6 @@
 
 #include "common/errors.hpp"
 #include "common/job_store.hpp"
-#include "common/sql_values.hpp"
 #include "enqueue_args.hpp"
 #include "flag_values.hpp"
 
