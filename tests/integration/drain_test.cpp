@@ -40,7 +40,9 @@ TEST_CASE_METHOD(JobDatabase, "daemon: a second Ctrl-C during a drain stops runn
 }
 
 TEST_CASE_METHOD(JobDatabase, "daemon: spawnq workers shows each daemon serving, then draining, and a silent one dead") {
+  // No stuck-job check while the test reads: it would forget the silent daemon.
   DaemonProcess daemon(db.url(), "poll_interval: 200ms\nheartbeat_interval: 200ms\nshutdown_timeout: 60s\n"
+                                 "stuck_check_interval: 1h\n"
                                  "queues:\n  default: { max_workers: 2 }\n  mail: { max_workers: 1 }\n");
   const JobId id = enqueue(store, "sleep", R"({"seconds": 60})");
   REQUIRE(wait_until([&] { return daemon.runner_pid(id).has_value(); }, 10s));
