@@ -20,8 +20,8 @@ const std::vector<Statement>& job_admin_statements() {
       {"show_job", "SELECT row_to_json(j)::text FROM spawnq.jobs j WHERE id = $1"},
       {"show_attempts",
        "SELECT COALESCE(json_agg(a ORDER BY a.id), '[]')::text"
-       "  FROM (SELECT id, attempt, worker_id, pid, started_at, finished_at, exit_code, signal,"
-       "               outcome, error, output_tail"
+       "  FROM (SELECT id, attempt, worker_id, host, pid, started_at, finished_at, exit_code, signal,"
+       "               outcome, error, output_tail, extract(epoch FROM finished_at - started_at)::float8 AS duration_s"
        "          FROM spawnq.job_attempts WHERE job_id = $1) a"},
       {"pause_queue",
        "INSERT INTO spawnq.paused_queues (queue) VALUES ($1) ON CONFLICT (queue) DO NOTHING RETURNING queue"},

@@ -26,16 +26,31 @@ BulkResult run_bulk(JobStore& store, const BulkRequest& request) {
   const int take = std::min(request.limit.value_or(request.max + 1), request.max + 1);
   const std::vector<JobId> ids = store.search().matching_ids(request.filter, take);
   if (static_cast<int>(ids.size()) > request.max) return BulkResult{true, {}};
-  if (ids.empty()) return BulkResult{};
-  switch (request.action) {
-    case BulkAction::retry:
-      return BulkResult{false, store.admin().retry_jobs(ids)};
-    case BulkAction::cancel:
-      return BulkResult{false, store.admin().cancel_jobs(ids)};
-    case BulkAction::remove:
-      return BulkResult{false, store.admin().delete_jobs(ids)};
+  return BulkResult{false, act_on_jobs(store, request.action, ids)};
+}
+
+std::vector<JobActionResult> act_on_jobs(JobStore& store, BulkAction action, const std::vector<JobId>& ids) {
+  if (ids.empty()) return {};
+  switch (action) {
+    case BulkAction::retry: return store.admin().retry_jobs(ids);
+    case BulkAction::cancel: return store.admin().cancel_jobs(ids);
+    case BulkAction::remove: return store.admin().delete_jobs(ids);
   }
-  return BulkResult{};
+  return {};
+}
+
+std::string describe(BulkAction action, const BulkTally& t) {
+  const auto counted = [](std::size_t count, const std::string& noun) {
+    return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+  };
+  const char* verb = action == BulkAction::retry ? "re-queued" : action == BulkAction::cancel ? "cancelled" : "deleted";
+  std::string line = verb + (" " + counted(t.changed, "job"));
+  if (t.stopping > 0) line += "; asked the daemons to stop " + counted(t.stopping, "running job");
+  if (t.left > 0) {
+    line += "; " + counted(t.left, "job") + " left as " + (t.left == 1 ? "it was" : "they were") +
+            " (finished, gone or held meanwhile)";
+  }
+  return line;
 }
 
 BulkTally tally(const std::vector<JobActionResult>& jobs) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -48,6 +49,15 @@ struct BulkTally {
 
 BulkResult run_bulk(JobStore& store, const BulkRequest& request);
 
+// The action on these jobs, by id, in the order given: what run_bulk does
+// once it has chosen, and what the console does for the jobs ticked.
+std::vector<JobActionResult> act_on_jobs(JobStore& store, BulkAction action, const std::vector<JobId>& ids);
+
 BulkTally tally(const std::vector<JobActionResult>& jobs);
+
+// One line for people: "re-queued 3 jobs", "cancelled 2 jobs; asked the
+// daemons to stop 1 running job; 1 job left as it was (finished, gone or
+// held meanwhile)".
+std::string describe(BulkAction action, const BulkTally& tally);
 
 }  // namespace spawnq

@@ -84,8 +84,8 @@ const std::string kClaimTail =
     "    FROM picked WHERE j.id = picked.id"
     "  RETURNING j.*),"
     " opened AS ("
-    "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id)"
-    "  SELECT id, attempts, $3 FROM claimed)"
+    "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id, host)"
+    "  SELECT id, attempts, $3, (SELECT host FROM spawnq.workers WHERE id = $3) FROM claimed)"
     " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
     "        reference, job_group"
     "   FROM claimed ORDER BY priority DESC, available_at, id";

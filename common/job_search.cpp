@@ -1,7 +1,10 @@
 #include "job_search.hpp"
 
-#include <pqxx/pqxx>
+#include <algorithm>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 
 #include "sql_values.hpp"
 
@@ -9,14 +12,14 @@ namespace spawnq {
 
 namespace {
 
-// The statements that read a filter take its fields as $1…$7 and a limit as $8.
+// The statements that read a filter take its fields as $1…$8 and a limit as $9.
 pqxx::result run_filtered(pqxx::connection& conn, const StatementBook& sql, const char* statement,
-                          const JobFilter& filter, int limit) {
+                          const JobFilter& filter, std::int64_t limit) {
   std::optional<std::string> statuses;
   if (!filter.statuses.empty()) statuses = to_text_array(filter.statuses);
   pqxx::work w(conn);
   auto rows = sql.exec(w, statement, filter.queue, statuses, filter.job_type, filter.error, filter.created_since,
-                       filter.created_within_s, filter.before_id, limit);
+                       filter.created_within_s, filter.before_id, filter.error_group, limit);
   w.commit();
   return rows;
 }
@@ -53,6 +56,62 @@ std::vector<JobId> JobSearch::matching_ids(const JobFilter& filter, int limit) {
   return ids;
 }
 
+std::map<JobStatus, CappedCount> JobSearch::count_by_status(const JobFilter& filter, std::int64_t cap) {
+  JobFilter every_status = filter;
+  every_status.statuses.clear();
+  // One more than the cap says that there are more.
+  std::map<JobStatus, CappedCount> counts;
+  for (const auto& row : run_filtered(conn_, sql_, "count_by_status", every_status, cap + 1)) {
+    const auto count = row[1].as<std::int64_t>();
+    counts[status_field(row[0])] = CappedCount{std::min(count, cap), count > cap};
+  }
+  return counts;
+}
+
+namespace {
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
+  return items;
+}
+
+}  // namespace
+
+std::vector<FailureGroup> JobSearch::failure_groups(int newest, int limit) {
+  pqxx::work w(conn_);
+  const auto rows = sql_.exec(w, "failure_groups", newest, limit);
+  w.commit();
+  std::vector<FailureGroup> groups;
+  for (const auto& row : rows) {
+    FailureGroup group;
+    group.error_group = row[0].as<std::string>();
+    group.count = row[1].as<std::int64_t>();
+    group.job_types = split_commas(row[2].as<std::string>());
+    group.first_seen = row[3].c_str();
+    group.last_seen = row[4].c_str();
+    group.example = row[5].as<std::string>();
+    for (const std::string& status : split_commas(row[6].as<std::string>())) {
+      if (const auto parsed = parse_job_status(status)) group.statuses.push_back(*parsed);
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+std::vector<FinishedMinute> JobSearch::finished_per_minute(int minutes) {
+  pqxx::work w(conn_);
+  const auto rows = sql_.exec(w, "finished_per_minute", minutes);
+  w.commit();
+  std::vector<FinishedMinute> result;
+  for (const auto& row : rows) {
+    result.push_back(FinishedMinute{row[0].as<std::string>(), row[1].as<int>(), row[2].as<std::int64_t>(),
+                                    row[3].as<std::int64_t>()});
+  }
+  return result;
+}
+
 std::vector<WorkerLine> JobSearch::workers() {
   pqxx::work w(conn_);
   const auto rows = sql_.exec(w, "list_workers");
@@ -65,12 +124,15 @@ std::vector<WorkerLine> JobSearch::workers() {
     line.pid = row[2].as<int>();
     line.version = row[3].as<std::string>();
     // Queue names hold no commas (docs/SPEC.md §3.1), so the list travels as one text.
-    std::istringstream queues(row[4].as<std::string>());
-    for (std::string queue; std::getline(queues, queue, ',');) line.queues.push_back(queue);
+    line.queues = split_commas(row[4].as<std::string>());
     line.started_at = row[5].as<std::string>();
     line.silent_s = row[6].as<double>();
     line.draining = row[7].as<bool>();
     line.running = row[8].as<std::int64_t>();
+    const nlohmann::json max_workers = nlohmann::json::parse(row[9].as<std::string>());
+    for (auto it = max_workers.begin(); it != max_workers.end(); ++it) {
+      if (it->is_number_integer()) line.max_workers[it.key()] = it->get<int>();
+    }
     lines.push_back(std::move(line));
   }
   return lines;

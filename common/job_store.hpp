@@ -1,7 +1,8 @@
 // JobStore is spawnq's one door to the rows of spawnq.jobs and its companions,
 // split by duty: jobs() for enqueueing, claims and outcomes, workers() for
 // daemons and the rescue of their jobs, admin() for what operators ask and
-// change, search() for finding jobs by filter, schedules() for cron ticks. Their statements share one
+// change, search() for finding and summing up jobs, schedules() for cron ticks,
+// audit() for what was done from the web console. Their statements share one
 // StatementBook: prepared once on a direct connection, sent whole behind a
 // transaction pooler (the schema's own bookkeeping lives in schema_migrator). It borrows one connection and is used by one thread at a
 // time: the daemon's database thread, or an admin command's main thread.
@@ -12,6 +13,7 @@
 
 #include <pqxx/connection>
 
+#include "audit_log.hpp"
 #include "job_admin.hpp"
 #include "job_queue.hpp"
 #include "job_search.hpp"
@@ -22,13 +24,16 @@ namespace spawnq {
 
 class JobStore {
  public:
-  explicit JobStore(pqxx::connection& conn, Pooler pooler = Pooler::none);
+  // `statement_timeout`: see StatementBook; the web console sets one.
+  explicit JobStore(pqxx::connection& conn, Pooler pooler = Pooler::none,
+                    std::optional<std::chrono::milliseconds> statement_timeout = std::nullopt);
 
   JobQueue& jobs() { return jobs_; }
   WorkerRegistry& workers() { return workers_; }
   JobAdmin& admin() { return admin_; }
   JobSearch& search() { return search_; }
   ScheduleStore& schedules() { return schedules_; }
+  AuditLog& audit() { return audit_; }
 
  private:
   StatementBook sql_;  // before the stores, which borrow it
@@ -37,6 +42,7 @@ class JobStore {
   JobAdmin admin_;
   JobSearch search_;
   ScheduleStore schedules_;
+  AuditLog audit_;
 };
 
 }  // namespace spawnq

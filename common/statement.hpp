@@ -10,6 +10,8 @@
 // the unnamed statement of the extended protocol, every time.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -28,28 +30,37 @@ struct Statement {
 
 class StatementBook {
  public:
-  StatementBook(pqxx::connection& conn, Pooler pooler, const std::vector<const std::vector<Statement>*>& lists);
+  // `statement_timeout`: every statement may run this long, set for its
+  // transaction only (set_config(…, true)), which a transaction pooler keeps
+  // to the transaction as it must; none: the server's own setting.
+  StatementBook(pqxx::connection& conn, Pooler pooler, const std::vector<const std::vector<Statement>*>& lists,
+                std::optional<std::chrono::milliseconds> statement_timeout = std::nullopt);
 
   template <typename... Args>
   pqxx::result exec(pqxx::transaction_base& tx, const char* name, Args&&... args) const {
+    limit(tx);
     if (prepared_) return tx.exec_prepared(name, std::forward<Args>(args)...);
     return tx.exec_params(sql_of(name), std::forward<Args>(args)...);
   }
   template <typename... Args>
   pqxx::row exec1(pqxx::transaction_base& tx, const char* name, Args&&... args) const {
+    limit(tx);
     if (prepared_) return tx.exec_prepared1(name, std::forward<Args>(args)...);
     return tx.exec_params1(sql_of(name), std::forward<Args>(args)...);
   }
   template <typename... Args>
   void exec0(pqxx::transaction_base& tx, const char* name, Args&&... args) const {
+    limit(tx);
     if (prepared_) tx.exec_prepared0(name, std::forward<Args>(args)...);
     else tx.exec_params0(sql_of(name), std::forward<Args>(args)...);
   }
 
  private:
   const std::string& sql_of(const char* name) const;
+  void limit(pqxx::transaction_base& tx) const;
 
   bool prepared_;
+  std::optional<std::string> timeout_ms_;
   std::unordered_map<std::string, std::string> sql_;
 };
 

@@ -9,11 +9,11 @@
 namespace spawnq {
 
 WorkerId WorkerRegistry::register_worker(const WorkerIdentity& identity,
-                                   const std::vector<std::string>& queues,
-                                   const std::string& version) {
+                                         const std::vector<std::string>& queues, const std::string& version,
+                                         const std::map<std::string, int>& max_workers) {
   pqxx::work w(conn_);
-  const auto row = sql_.exec1(w, "register_worker", identity.host, identity.pid, to_text_array(queues),
-                                    version, identity.boot_id, identity.pid_namespace);
+  const auto row = sql_.exec1(w, "register_worker", identity.host, identity.pid, to_text_array(queues), version,
+                              identity.boot_id, identity.pid_namespace, nlohmann::json(max_workers).dump());
   w.commit();
   return row[0].as<WorkerId>();
 }

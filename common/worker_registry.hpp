@@ -51,8 +51,10 @@ class WorkerRegistry {
  public:
   WorkerRegistry(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
 
+  // `max_workers`: how many jobs of each queue this daemon runs at once, for
+  // the console's "running / max" across the cluster.
   WorkerId register_worker(const WorkerIdentity& identity, const std::vector<std::string>& queues,
-                           const std::string& version);
+                           const std::string& version, const std::map<std::string, int>& max_workers = {});
 
   void remove_worker(WorkerId worker);
 

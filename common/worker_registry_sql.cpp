@@ -6,8 +6,8 @@ namespace spawnq {
 const std::vector<Statement>& worker_registry_statements() {
   static const std::vector<Statement> all = {
       {"register_worker",
-       "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace)"
-       " VALUES ($1, $2, $3::text[], $4, $5, $6) RETURNING id"},
+       "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace, max_workers)"
+       " VALUES ($1, $2, $3::text[], $4, $5, $6, $7::jsonb) RETURNING id"},
       {"remove_worker", "DELETE FROM spawnq.workers WHERE id = $1"},
       {"heartbeat", "UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $1 RETURNING id"},
       {"mark_draining",

@@ -12,6 +12,7 @@
 #include "common/cron.hpp"
 #include "common/envelope.hpp"
 #include "common/job.hpp"
+#include "common/job_queue.hpp"
 #include "common/log.hpp"
 #include "common/pooler.hpp"
 #include "duration.hpp"
@@ -74,6 +75,10 @@ struct ScheduleConfig {
   bool catch_up = true;  // after downtime, enqueue the newest missed tick once
   bool overlap = true;   // false: skip a tick while the previous job is pending or running
 };
+
+// The job a tick of `schedule` enqueues; the caller names its reference
+// (the scheduler: "<schedule>@<tick>"; the console's "enqueue now": none).
+EnqueueRequest scheduled_job(const ScheduleConfig& schedule);
 
 struct Config {
   std::string source;  // the file it came from; empty for built-in defaults

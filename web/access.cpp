@@ -7,8 +7,6 @@
 
 namespace spawnq {
 
-namespace {
-
 bool role_allows(WebRole role, WebPermission needs) {
   switch (needs) {
     case WebPermission::read:
@@ -20,6 +18,8 @@ bool role_allows(WebRole role, WebPermission needs) {
   }
   return false;
 }
+
+namespace {
 
 AccessDecision refuse(unsigned status, std::string reason) {
   AccessDecision d;

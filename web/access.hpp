@@ -49,6 +49,9 @@ AccessDecision decide_access(const AccessRequest& request, const std::map<std::s
                              const PasswordCheck& check,
                              const std::function<std::string(const std::string& user)>& expected_token);
 
+// Whether a user of `role` may do what `needs` names.
+bool role_allows(WebRole role, WebPermission needs);
+
 // "Basic dXNlcjpwYXNz" → {"user", "pass"}; nullopt when malformed.
 std::optional<std::pair<std::string, std::string>> parse_basic_credentials(std::string_view header);
 

@@ -72,7 +72,7 @@ void cancel_matching(CommandContext& ctx, const CancelFlags& flags) {
   request.filter = to_filter(flags.filter, {JobStatus::pending, JobStatus::retry_wait, JobStatus::processing},
                              {JobStatus::pending, JobStatus::retry_wait});
   request.max = bulk_count("--max", flags.max);
-  run_bulk_command(ctx.store(), request, "cancelled");
+  run_bulk_command(ctx.store(), request);
 }
 
 }  // namespace

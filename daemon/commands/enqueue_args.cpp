@@ -7,7 +7,6 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -104,24 +103,5 @@ EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& 
   return request;
 }
 
-std::optional<std::string> normalize_timestamp(std::string_view text) {
-  static const std::regex pattern(
-      R"((\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?)"
-      R"((Z|[+-]\d{2}(?::?\d{2})?)?)");
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_match(text.begin(), text.end(), m, pattern)) return std::nullopt;
-  auto number = [&](int group) { return m[group].matched ? std::stoi(m[group].str()) : 0; };
-  const std::chrono::year_month_day date{std::chrono::year(number(1)),
-                                         std::chrono::month(static_cast<unsigned>(number(2))),
-                                         std::chrono::day(static_cast<unsigned>(number(3)))};
-  if (!date.ok() || number(4) > 23 || number(5) > 59 || number(6) > 59) return std::nullopt;
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d", number(1), number(2),
-                number(3), number(4), number(5), number(6));
-  std::string zone = m[8].matched && m[8].str() != "Z" ? m[8].str() : "+00:00";
-  if (zone.size() == 3) zone += ":00";  // +02 → +02:00
-  if (zone.size() == 5) zone.insert(3, ":");  // +0200 → +02:00
-  return std::string(buffer) + m[7].str() + zone;
-}
 
 }  // namespace spawnq

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/job_store.hpp"
+#include "config/job_filter_text.hpp"
 
 namespace spawnq {
 
@@ -36,10 +37,5 @@ EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& 
 
 // "12,15,20" → {12, 15, 20}; each a positive integer, at least one.
 std::vector<JobId> parse_job_ids(const std::string& text, const char* flag);
-
-// A strict ISO 8601 timestamp ("2026-11-23T10:00:00Z", "2026-11-23 10:00",
-// "2026-11-23T10:00:00.5+02:00", "2026-11-23"); no zone means UTC. Returns it
-// in a form PostgreSQL reads unambiguously, or nullopt.
-std::optional<std::string> normalize_timestamp(std::string_view text);
 
 }  // namespace spawnq

@@ -12,12 +12,9 @@
 
 #include "common/job.hpp"
 #include "config/duration.hpp"
+#include "config/job_filter_text.hpp"
 
 namespace spawnq {
-
-// --status: a comma-separated list, each one a status the command accepts.
-std::vector<JobStatus> parse_status_list(const std::string& text,
-                                         const std::vector<JobStatus>& allowed);
 
 enum class DurationBound { non_negative, positive };
 

@@ -20,22 +20,7 @@ void add_job_filter_flags(CLI::App& command, JobFilterFlags& flags, const std::s
 
 JobFilter to_filter(const JobFilterFlags& flags, const std::vector<JobStatus>& allowed,
                     const std::vector<JobStatus>& unset) {
-  JobFilter filter;
-  filter.queue = flags.queue;
-  filter.statuses = flags.statuses ? parse_status_list(*flags.statuses, allowed) : unset;
-  filter.job_type = flags.job_type;
-  filter.error = flags.error;
-  if (flags.since) {
-    if (auto at = normalize_timestamp(*flags.since)) {
-      filter.created_since = at;
-    } else if (auto within = parse_duration(*flags.since); within && within->count() > 0) {
-      filter.created_within_s = to_seconds(*within);
-    } else {
-      throw UsageError("--since: not a duration such as 1h or a timestamp such as 2026-11-23T10:00:00Z, got '" +
-                       *flags.since + "'");
-    }
-  }
-  return filter;
+  return parse_job_filter(flags, allowed, unset, "--");
 }
 
 void add_max_flag(CLI::App& command, std::int64_t& max) {
@@ -49,20 +34,13 @@ int bulk_count(const std::string& flag, std::int64_t value) {
   return static_cast<int>(std::min(value, kMost));
 }
 
-void run_bulk_command(JobStore& store, const BulkRequest& request, const std::string& done_verb) {
+void run_bulk_command(JobStore& store, const BulkRequest& request) {
   const BulkResult result = run_bulk(store, request);
   if (result.refused) {
     throw RuntimeFailure("more than " + std::to_string(request.max) +
                          " jobs match, so none was changed; narrow the filter or raise --max");
   }
-  const BulkTally t = tally(result.jobs);
-  std::string line = done_verb + " " + counted(t.changed, "job");
-  if (t.stopping > 0) line += "; asked the daemons to stop " + counted(t.stopping, "running job");
-  if (t.left > 0) {
-    line += "; " + counted(t.left, "job") + " left as " + (t.left == 1 ? "it was" : "they were") +
-            " (finished, gone or held meanwhile)";
-  }
-  std::cout << line << "\n";
+  std::cout << describe(request.action, tally(result.jobs)) << "\n";
 }
 
 }  // namespace spawnq

@@ -11,18 +11,11 @@
 
 #include "common/job_bulk.hpp"
 #include "common/job_search.hpp"
+#include "config/job_filter_text.hpp"
 
 namespace spawnq {
 
-struct JobFilterFlags {
-  std::optional<std::string> queue;
-  std::optional<std::string> statuses;
-  std::optional<std::string> job_type;
-  std::optional<std::string> error;
-  std::optional<std::string> since;
-
-  bool any() const { return queue || statuses || job_type || error || since; }
-};
+using JobFilterFlags = JobFilterText;
 
 void add_job_filter_flags(CLI::App& command, JobFilterFlags& flags, const std::string& status_help);
 
@@ -41,6 +34,6 @@ int bulk_count(const std::string& flag, std::int64_t value);
 // Runs the action, prints one line ("re-queued 3 jobs", "cancelled 2 jobs;
 // asked the daemons to stop 1 running job; 1 left as it was") and throws a
 // RuntimeFailure when more than --max matched.
-void run_bulk_command(JobStore& store, const BulkRequest& request, const std::string& done_verb);
+void run_bulk_command(JobStore& store, const BulkRequest& request);
 
 }  // namespace spawnq

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "common/errors.hpp"
+#include "common/job_search_json.hpp"
 #include "common/sql_values.hpp"
 #include "flag_values.hpp"
 #include "job_filter_flags.hpp"
@@ -57,21 +58,7 @@ void print_table(const JobPage& page) {
   if (page.next_before_id) std::printf("more: --before-id=%lld\n", static_cast<long long>(*page.next_before_id));
 }
 
-void print_json(const JobPage& page) {
-  nlohmann::json jobs = nlohmann::json::array();
-  for (const JobLine& job : page.jobs) {
-    jobs.push_back({{"id", job.id},
-                    {"queue", job.queue},
-                    {"job_type", job.job_type},
-                    {"status", std::string(to_string(job.status))},
-                    {"attempts", job.attempts},
-                    {"max_attempts", json_or_null(job.max_attempts)},
-                    {"created_at", job.created_at},
-                    {"age_s", job.age_s},
-                    {"error", json_or_null(job.error)}});
-  }
-  std::cout << nlohmann::json{{"jobs", jobs}, {"next_before_id", json_or_null(page.next_before_id)}}.dump(2) << "\n";
-}
+void print_json(const JobPage& page) { std::cout << to_json(page).dump(2) << "\n"; }
 
 }  // namespace
 

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
       add_pause_command(app, ctx),         add_resume_command(app, ctx),
       add_jobs_command(app, ctx),          add_retry_command(app, ctx),
       add_delete_command(app, ctx),        add_workers_command(app, ctx),
-      add_hash_password_command(app, ctx),
+      add_hash_password_command(app, ctx), add_web_command(app, ctx),
   };
 
   try {

@@ -28,7 +28,7 @@ Command add_retry_failed_command(CLI::App& app, CommandContext& ctx) {
             request.filter = to_filter(flags->filter, finished, finished);
             request.max = bulk_count("--max", flags->max);
             if (flags->limit) request.limit = bulk_count("--limit", *flags->limit);
-            run_bulk_command(ctx.store(), request, "re-queued");
+            run_bulk_command(ctx.store(), request);
           }};
 }
 

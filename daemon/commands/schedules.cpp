@@ -4,15 +4,10 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "config/schedule_view.hpp"
 
 namespace spawnq {
 namespace {
-
-struct Row {
-  const ScheduleConfig* schedule;
-  std::optional<ScheduleState> state;
-  std::optional<std::chrono::sys_seconds> next;
-};
 
 std::string last_run_text(const std::optional<ScheduleState>& state) {
   if (!state) return "never";
@@ -26,37 +21,15 @@ std::string last_run_text(const std::optional<ScheduleState>& state) {
   return text;
 }
 
-void print_table(const std::vector<Row>& rows) {
+void print_table(const std::vector<ScheduleView>& rows) {
   std::printf("%-20s %-18s %-12s %-14s %-42s %s\n", "SCHEDULE", "CRON", "QUEUE", "JOB_TYPE", "LAST RUN", "NEXT RUN");
-  for (const Row& row : rows) {
+  for (const ScheduleView& row : rows) {
     const ScheduleConfig& s = *row.schedule;
     std::printf("%-20s %-18s %-12s %-14s %-42s %s%s\n", s.name.c_str(), s.cron.text.c_str(), s.queue.c_str(),
                 s.job_type.c_str(), last_run_text(row.state).c_str(),
                 row.next ? format_tick(*row.next).c_str() : "never",
                 s.zone == CronZone::local ? " (local time)" : "");
   }
-}
-
-void print_json(const std::vector<Row>& rows) {
-  nlohmann::json all = nlohmann::json::array();
-  for (const Row& row : rows) {
-    const ScheduleConfig& s = *row.schedule;
-    nlohmann::json last = nullptr;
-    if (row.state) {
-      last = {{"tick", format_tick(row.state->last_tick)},
-              {"job_id", row.state->last_job ? nlohmann::json(*row.state->last_job) : nlohmann::json(nullptr)},
-              {"status", row.state->last_status ? nlohmann::json(to_string(*row.state->last_status))
-                                                : nlohmann::json(nullptr)}};
-    }
-    all.push_back({{"name", s.name},
-                   {"cron", s.cron.text},
-                   {"timezone", s.zone == CronZone::utc ? "utc" : "local"},
-                   {"queue", s.queue},
-                   {"job_type", s.job_type},
-                   {"last_run", last},
-                   {"next_run", row.next ? nlohmann::json(format_tick(*row.next)) : nlohmann::json(nullptr)}});
-  }
-  std::cout << nlohmann::json{{"schedules", all}}.dump(2) << "\n";
 }
 
 }  // namespace
@@ -69,17 +42,10 @@ Command add_schedules_command(CLI::App& app, CommandContext& ctx) {
             const Config& config = ctx.config();
             std::vector<std::string> names;
             for (const ScheduleConfig& s : config.schedules) names.push_back(s.name);
-            const std::vector<ScheduleState> states = ctx.store().schedules().schedule_states(names);
             const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-            std::vector<Row> rows;
-            for (const ScheduleConfig& s : config.schedules) {
-              Row row{&s, std::nullopt, next_tick(s.cron, now, s.zone)};
-              for (const ScheduleState& state : states) {
-                if (state.name == s.name) row.state = state;
-              }
-              rows.push_back(std::move(row));
-            }
-            if (*json) print_json(rows);
+            const std::vector<ScheduleView> rows =
+                schedule_views(config, ctx.store().schedules().schedule_states(names), now);
+            if (*json) std::cout << to_json(rows).dump(2) << "\n";
             else if (rows.empty()) std::cout << "no schedules in " << config.source << "\n";
             else print_table(rows);
           }};

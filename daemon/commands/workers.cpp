@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "common/job_search_json.hpp"
 
 namespace spawnq {
 namespace {
@@ -16,46 +17,19 @@ struct WorkersFlags {
   bool json = false;
 };
 
-enum class WorkerState { serving, draining, declared_dead };
-
-WorkerState state_of(const WorkerLine& worker, Duration stuck_job_timeout) {
-  if (worker.silent_s * 1000 > static_cast<double>(stuck_job_timeout.count())) return WorkerState::declared_dead;
-  return worker.draining ? WorkerState::draining : WorkerState::serving;
-}
-
-const char* to_string(WorkerState state) {
-  switch (state) {
-    case WorkerState::serving: return "serving";
-    case WorkerState::draining: return "draining";
-    case WorkerState::declared_dead: return "declared dead";
-  }
-  return "?";
-}
-
 void print_table(const std::vector<WorkerLine>& workers, Duration stuck_job_timeout) {
   std::printf("%-6s %-24s %-8s %-10s %-21s %-9s %-8s %s\n", "ID", "HOST", "PID", "VERSION", "STARTED", "SILENT",
               "RUNNING", "STATE");
   for (const WorkerLine& w : workers) {
     std::printf("%-6lld %-24s %-8d %-10s %-21s %-9s %-8lld %s\n", static_cast<long long>(w.id), w.host.c_str(), w.pid,
                 w.version.c_str(), w.started_at.c_str(), (std::to_string(static_cast<long long>(w.silent_s)) + "s").c_str(),
-                static_cast<long long>(w.running), to_string(state_of(w, stuck_job_timeout)));
+                static_cast<long long>(w.running), to_string(worker_state(w, stuck_job_timeout)).data());
   }
 }
 
 void print_json(const std::vector<WorkerLine>& workers, Duration stuck_job_timeout) {
   nlohmann::json all = nlohmann::json::array();
-  for (const WorkerLine& w : workers) {
-    all.push_back({{"id", w.id},
-                   {"host", w.host},
-                   {"pid", w.pid},
-                   {"version", w.version},
-                   {"queues", w.queues},
-                   {"started_at", w.started_at},
-                   {"silent_s", w.silent_s},
-                   {"running", w.running},
-                   {"draining", w.draining},
-                   {"declared_dead", state_of(w, stuck_job_timeout) == WorkerState::declared_dead}});
-  }
+  for (const WorkerLine& w : workers) all.push_back(to_json(w, stuck_job_timeout));
   std::cout << nlohmann::json{{"workers", all}}.dump(2) << "\n";
 }
 

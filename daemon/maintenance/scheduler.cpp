@@ -102,11 +102,7 @@ void Scheduler::fire(Entry& entry, std::chrono::sys_seconds tick) {
   t.schedule = c.name;
   t.tick = tick;
   t.overlap = c.overlap;
-  t.job.job_type = c.job_type;
-  t.job.queue = c.queue;
-  t.job.payload_json = c.payload_json;
-  t.job.priority = c.priority;
-  t.job.max_attempts = c.max_attempts;
+  t.job = scheduled_job(c);
   t.job.reference = c.name + "@" + format_tick(tick);
   const std::string name = c.name;
   const std::string queue = c.queue;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "common/errors.hpp"
+#include "common/listen_address.hpp"
 
 namespace spawnq {
 namespace {
@@ -68,28 +69,11 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::map<std::string, HttpRoute>& routes_;
 };
 
-tcp::endpoint parse_listen(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw UsageError("http.listen: must be HOST:PORT, got '" + listen + "'");
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(host, ec);
-  if (ec) throw UsageError("http.listen: '" + host + "' is not an IP address");
-  int port = -1;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-  }
-  if (port < 0 || port > 65535) throw UsageError("http.listen: bad port in '" + listen + "'");
-  return tcp::endpoint(address, static_cast<unsigned short>(port));
-}
-
 }  // namespace
 
 HttpServer::HttpServer(boost::asio::io_context& loop, const std::string& listen,
                        std::map<std::string, HttpRoute> routes)
-    : loop_(loop), endpoint_(parse_listen(listen)), acceptor_(loop), routes_(std::move(routes)) {}
+    : loop_(loop), endpoint_(parse_listen(listen, "http.listen")), acceptor_(loop), routes_(std::move(routes)) {}
 
 void HttpServer::start() {
   acceptor_.open(endpoint_.protocol());
@@ -107,10 +91,7 @@ void HttpServer::stop() {
 
 std::string HttpServer::bound_address() const {
   boost::system::error_code ec;
-  const auto local = acceptor_.local_endpoint(ec);
-  const auto address = local.address();
-  return (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
-         std::to_string(local.port());
+  return format_endpoint(acceptor_.local_endpoint(ec));
 }
 
 void HttpServer::accept() {

@@ -22,6 +22,15 @@ void WorkerLease::start() {
   watch_contact();
 }
 
+std::map<std::string, int> max_workers_of(const Config& config, const std::vector<std::string>& queues) {
+  std::map<std::string, int> max_workers;
+  for (const std::string& queue : queues) {
+    const QueueConfig* settings = config.find_queue(queue);
+    max_workers[queue] = settings ? settings->max_workers : config.default_max_workers;
+  }
+  return max_workers;
+}
+
 std::string registration_advice(const std::string& sqlstate) {
   // undefined_table, undefined_function, invalid_schema_name, undefined_column
   if (sqlstate == "42P01" || sqlstate == "42883" || sqlstate == "3F000" || sqlstate == "42703") {
@@ -43,8 +52,8 @@ void WorkerLease::stop() {
 
 void WorkerLease::register_worker() {
   db_.post<WorkerId>(
-      [identity = identity_, queues = queues_](JobStore& store) {
-        return store.workers().register_worker(identity, queues, kVersion);
+      [identity = identity_, queues = queues_, max_workers = max_workers_of(config_, queues_)](JobStore& store) {
+        return store.workers().register_worker(identity, queues, kVersion, max_workers);
       },
       [this](WorkerId worker) {
         if (released_) return;

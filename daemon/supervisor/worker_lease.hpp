@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ namespace spawnq {
 // SQLSTATE — migrate a missing schema, declare a transaction pooler — or
 // nothing to add ("").
 std::string registration_advice(const std::string& sqlstate);
+
+// Pure: how many jobs of each of `queues` this daemon runs at once, as its
+// row publishes for the web console.
+std::map<std::string, int> max_workers_of(const Config& config, const std::vector<std::string>& queues);
 
 class WorkerLease {
  public:

@@ -1,0 +1,37 @@
+-- 011_console: what the web console (`spawnq web`) needs from the database
+-- beyond the jobs themselves.
+--
+-- Each daemon says in its row how many workers it runs per queue, so that the
+-- console can show "running / max" for a queue across the whole cluster;
+-- a daemon of an older version leaves it NULL and counts as unknown.
+ALTER TABLE spawnq.workers ADD COLUMN max_workers jsonb;
+
+-- The host that ran each attempt, kept after its daemon's row is gone (the
+-- claim copies it from that row once per claim, not per job).
+ALTER TABLE spawnq.job_attempts ADD COLUMN host text;
+
+-- Every action taken from the console: who, what, on which jobs, and what
+-- came of it. Written in its own transaction after the action, so a refused
+-- action is recorded too; never updated. `spawnq cleanup` leaves it alone.
+CREATE TABLE spawnq.audit_log (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at         timestamptz NOT NULL DEFAULT now(),
+  user_name  text NOT NULL,           -- '' for the anonymous viewer (who may not act)
+  action     text NOT NULL,           -- retry, cancel, delete, pause, resume, run_schedule
+  target     text NOT NULL,           -- "jobs", a queue or a schedule name
+  job_ids    bigint[] NOT NULL DEFAULT '{}',
+  detail     text NOT NULL DEFAULT '' -- the result, as the console showed it
+);
+
+-- Serves the failures page: failed and dead jobs, newest first.
+CREATE INDEX jobs_failed_idx ON spawnq.jobs (finished_at DESC)
+  WHERE status IN ('failed', 'dead');
+
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'spawnq_daemon') THEN
+    GRANT SELECT, INSERT ON spawnq.audit_log TO spawnq_daemon;
+    GRANT USAGE, SELECT ON SEQUENCE spawnq.audit_log_id_seq TO spawnq_daemon;
+  END IF;
+END
+$$;
