@@ -76,9 +76,10 @@ std::vector<bool> JobQueue::record_batch(const std::vector<AttemptRecord>& recor
   return result;
 }
 
-bool JobQueue::update_progress(JobId job, int attempt, WorkerId worker, double fraction) {
+bool JobQueue::update_progress(JobId job, int attempt, WorkerId worker, double fraction,
+                               const std::optional<std::string>& message) {
   pqxx::work w(conn_);
-  const auto rows = sql_.exec(w, "update_progress", job, attempt, worker, fraction);
+  const auto rows = sql_.exec(w, "update_progress", job, attempt, worker, fraction, message);
   w.commit();
   return !rows.empty();
 }

@@ -70,7 +70,8 @@ class JobQueue {
   std::vector<bool> record_batch(const std::vector<AttemptRecord>& records);
 
   // Fenced like record(); false when the job has moved on.
-  bool update_progress(JobId job, int attempt, WorkerId worker, double fraction);
+  bool update_progress(JobId job, int attempt, WorkerId worker, double fraction,
+                       const std::optional<std::string>& message = std::nullopt);
 
   // Puts back jobs this worker holds in `queue` that are not in `running`: a
   // claim whose commit was lost with the connection may have taken rows the

@@ -125,7 +125,7 @@ const std::vector<Statement>& job_queue_statements() {
        "     AND a.finished_at IS NULL)"
        " SELECT id FROM job"},
       {"update_progress",
-       "UPDATE spawnq.jobs SET progress = $4"
+       "UPDATE spawnq.jobs SET progress = $4, progress_message = $5"
        " WHERE id = $1 AND attempts = $2 AND worker_id = $3 AND status = 'processing' RETURNING id"},
       {"release_unknown_claims",
        "WITH released AS ("

@@ -6,6 +6,10 @@
 -- a daemon of an older version leaves it NULL and counts as unknown.
 ALTER TABLE spawnq.workers ADD COLUMN max_workers jsonb;
 
+-- The message of a job's newest progress line ({"progress": 0.4, "message":
+-- "…"}), shown beside its progress.
+ALTER TABLE spawnq.jobs ADD COLUMN progress_message text;
+
 -- The host that ran each attempt, kept after its daemon's row is gone (the
 -- claim copies it from that row once per claim, not per job).
 ALTER TABLE spawnq.job_attempts ADD COLUMN host text;

@@ -229,7 +229,7 @@ void QueueCoordinator::on_progress(JobId id, const ProgressLine& progress) {
   auto it = running_.find(id);
   if (it == running_.end()) return;
   Running& run = it->second;
-  run.unsent_progress = progress.fraction;
+  run.unsent_progress = progress;
   run.progress = progress.fraction;
   if (run.progress_timer) return;  // a write is already scheduled
   run.progress_timer = std::make_unique<boost::asio::steady_timer>(loop_, kProgressInterval);
@@ -247,12 +247,14 @@ void QueueCoordinator::send_progress(JobId id) {
     run.progress_timer.reset();  // quiet for a whole interval: the next line writes at once
     return;
   }
-  const double fraction = *run.unsent_progress;
+  const ProgressLine progress = *run.unsent_progress;
   run.unsent_progress.reset();
   const JobId job = id;
   const int attempt = run.job.attempt;
   const WorkerId worker = run.worker;
-  db_.fire_and_forget([=](JobStore& store) { store.jobs().update_progress(job, attempt, worker, fraction); });
+  db_.fire_and_forget([=](JobStore& store) {
+    store.jobs().update_progress(job, attempt, worker, progress.fraction, progress.message);
+  });
   run.progress_timer->expires_after(kProgressInterval);
   run.progress_timer->async_wait([this, id](const boost::system::error_code& ec) {
     if (!ec) send_progress(id);

@@ -69,7 +69,7 @@ class QueueCoordinator {
     bool cancelling = false;
     std::shared_ptr<ChildProcess> child;  // holds the job's cgroup lease
     std::unique_ptr<boost::asio::steady_timer> progress_timer;
-    std::optional<double> unsent_progress;
+    std::optional<ProgressLine> unsent_progress;
     std::optional<double> progress;  // the newest reported
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   };

@@ -119,6 +119,7 @@ TEST_CASE("daemon: progress is recorded while the job runs") {
   DaemonProcess daemon(h.db.url(), test_config());
   const JobId id = h.add("progress");
   CHECK(wait_until([&] { return h.field(id, "COALESCE(progress::text, '')") == "0.5"; }, 10s));
+  CHECK(h.field(id, "progress_message") == "halfway");
   CHECK(h.status(id) == "processing");
   REQUIRE(h.reaches(id, "done"));
   CHECK(h.field(id, "progress") == "1");

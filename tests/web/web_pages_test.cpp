@@ -162,6 +162,7 @@ TEST_CASE("one job in full, and with show_payloads off no payload or output tail
            "error, output_tail) VALUES (" + std::to_string(id) + ", 1, 'host-a', 4242, now() - interval '3 seconds', "
            "now(), 'retry', 3, 'it broke <b>', 'tail-s3cr3t')");
   fail_job(s.db, id, "it broke <b>");
+  s.db.sql("UPDATE spawnq.jobs SET progress = 0.5, progress_message = 'halfway' WHERE id = " + std::to_string(id));
 
   {
     WebConsole web(s.db, web_users_yaml());
@@ -174,6 +175,8 @@ TEST_CASE("one job in full, and with show_payloads off no payload or output tail
     CHECK(page.find("it broke &lt;b&gt;") != std::string::npos);  // escaped, never markup
     CHECK(page.find("it broke <b>") == std::string::npos);
     CHECK(page.find("4242") != std::string::npos);
+    CHECK(page.find("<progress max=\"1\" value=\"0.5") != std::string::npos);
+    CHECK(page.find("50% halfway") != std::string::npos);
     CHECK(page.find("value=\"retry\"") != std::string::npos);
     CHECK(web.get("/jobs/" + std::to_string(dependent), kViewer).body.find("href=\"/jobs/" + std::to_string(id) + "\"") !=
           std::string::npos);
