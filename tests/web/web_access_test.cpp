@@ -4,6 +4,11 @@
 // CLI, audited and logged.
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
@@ -152,4 +157,36 @@ TEST_CASE("a bad action is a 400 that names the field, and nothing changes") {
   CHECK(web.post_json("/api/nowhere", "{}", kAdmin).status == 404);
   CHECK(s.db.status_of(id) == "failed");
   CHECK(s.db.value("SELECT count(*) FROM spawnq.audit_log") == "0");
+}
+
+TEST_CASE("with web.tls it serves HTTPS only, and a certificate it cannot load is exit 2 naming the key") {
+  TestDatabase db;
+  char pattern[] = "/tmp/spawnq-tls.XXXXXX";
+  const std::string folder = ::mkdtemp(pattern);
+  const CliResult made = run_program("/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                                 "-subj", "/CN=localhost", "-keyout", folder + "/web.key", "-out",
+                                                 folder + "/web.crt"});
+  REQUIRE(made.exit_code == 0);
+  const std::string tls = "  tls: { cert: " + folder + "/web.crt, key: " + folder + "/web.key }\n";
+  {
+    WebConsole web(db, web_users_yaml() + tls);
+    CHECK(web.process().log().find("serving the console on https://") != std::string::npos);
+    const HttpAnswer page = web.https_get("/api/overview", kViewer);
+    CHECK(page.status == 200);
+    CHECK(page.body.find("\"queues\"") != std::string::npos);
+    CHECK(web.https_get("/", "mallory").status == 401);
+  }
+  const auto refusal = [&](const std::string& cert) {
+    const std::string config = folder + "/bad.yaml";
+    std::ofstream(config) << web_users_yaml() + "  tls: { cert: " + cert + ", key: " + folder + "/web.key }\n";
+    return run_spawnq({"--config", config, "--database-url", db.url(), "web", "--listen=127.0.0.1:0"});
+  };
+  const CliResult missing = refusal(folder + "/missing.crt");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("web.tls.cert: no such file: " + folder + "/missing.crt") != std::string::npos);
+  std::ofstream(folder + "/garbage.crt") << "not a certificate\n";
+  const CliResult garbage = refusal(folder + "/garbage.crt");
+  CHECK(garbage.exit_code == 2);
+  CHECK(garbage.err.rfind("spawnq: web.tls.cert: cannot load " + folder + "/garbage.crt: ", 0) == 0);
+  std::filesystem::remove_all(folder);
 }

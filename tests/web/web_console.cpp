@@ -1,5 +1,9 @@
 #include "web/web_console.hpp"
 
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <regex>
 #include <stdexcept>
 
@@ -29,8 +33,10 @@ std::string web_users_yaml() {
   return users;
 }
 
-WebConsole::WebConsole(const TestDatabase& db, const std::string& config_yaml)
-    : process_(std::make_unique<DaemonProcess>(db.url(), config_yaml,
+WebConsole::WebConsole(const TestDatabase& db, const std::string& config_yaml) : WebConsole(db.url(), config_yaml) {}
+
+WebConsole::WebConsole(const std::string& database_url, const std::string& config_yaml)
+    : process_(std::make_unique<DaemonProcess>(database_url, config_yaml,
                                                std::vector<std::string>{"web", "--listen=127.0.0.1:0"})) {
   if (!wait_until([&] { return (port_ = web_port_of(*process_)) != 0; }, 15s)) {
     throw std::runtime_error("spawnq web did not start: " + process_->log());
@@ -66,6 +72,24 @@ HttpAnswer WebConsole::post_form(const std::string& target, const std::string& f
                 form};
   authorize(call, user);
   return http_call(port_, call);
+}
+
+HttpAnswer WebConsole::https_get(const std::string& target, const std::string& user) const {
+  namespace ssl = boost::asio::ssl;
+  boost::asio::io_context io;
+  ssl::context context(ssl::context::tls_client);
+  context.set_verify_mode(ssl::verify_none);  // the test's own self-signed certificate
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream(io, context);
+  boost::beast::get_lowest_layer(stream).connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  stream.handshake(ssl::stream_base::client);
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, "localhost:" + std::to_string(port_));
+  request.set(http::field::authorization, basic_auth(user, user + "-pw"));
+  http::write(stream, request);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response);
+  return HttpAnswer{response.result_int(), response.body(), {}};
 }
 
 std::string WebConsole::form_token(const std::string& user) const {

@@ -23,6 +23,8 @@ class WebConsole {
  public:
   // `config_yaml` is the whole config; the console listens on 127.0.0.1:0.
   WebConsole(const TestDatabase& db, const std::string& config_yaml);
+  // The same, with the database at `database_url` (a pooler in front of it, say).
+  WebConsole(const std::string& database_url, const std::string& config_yaml);
 
   unsigned short port() const { return port_; }
   DaemonProcess& process() { return *process_; }
@@ -32,6 +34,8 @@ class WebConsole {
   HttpAnswer post_json(const std::string& target, const std::string& json, const std::string& user) const;
   // A form POST, as a browser would send it from one of the console's pages.
   HttpAnswer post_form(const std::string& target, const std::string& form, const std::string& user) const;
+  // A GET over TLS (web.tls), trusting the console's certificate whatever it is.
+  HttpAnswer https_get(const std::string& target, const std::string& user) const;
   // The form token from a page the user was served.
   std::string form_token(const std::string& user) const;
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/enqueue.hpp"
+#include "support/transaction_pooler.hpp"
 #include "support/wait_until.hpp"
 #include "web/web_console.hpp"
 
@@ -221,4 +222,32 @@ TEST_CASE("a query that runs past the statement timeout is a 503, and the consol
   CHECK(std::chrono::steady_clock::now() - started < 15s);
   lock.abort();
   CHECK(web.get("/api/jobs", kViewer).status == 200);
+}
+
+TEST_CASE("behind a transaction pooler the pages, an action and the statement timeout all hold") {
+  JobDatabase s;
+  const JobId id = enqueue(s.store, "report");
+  s.db.sql("UPDATE spawnq.jobs SET status = 'failed', finished_at = now(), last_error = 'boom' WHERE id = " +
+           std::to_string(id));
+  TransactionPooler bouncer{2};
+  WebConsole web(bouncer.url(s.db.name()), "database: { pooler: transaction }\n" + web_users_yaml());
+  for (const char* page : {"/", "/jobs?status=failed", "/failures", "/daemons", "/schedules", "/audit"}) {
+    INFO(page);
+    CHECK(web.get(page, kViewer).status == 200);
+  }
+  CHECK(web.get("/jobs/" + std::to_string(id), kViewer).status == 200);
+  CHECK(web.post_json("/api/jobs", R"({"action": "retry", "ids": [)" + std::to_string(id) + "]}", kOperator).status == 200);
+  CHECK(s.db.status_of(id) == "pending");
+
+  // The timeout is set per transaction, so it holds on whichever server connection the pooler lends.
+  auto locker = s.db.connect();
+  pqxx::work lock(*locker);
+  lock.exec("LOCK TABLE spawnq.jobs IN ACCESS EXCLUSIVE MODE");
+  CHECK(web.get("/api/jobs", kViewer).status == 503);
+  lock.abort();
+  CHECK(web.get("/api/jobs", kViewer).status == 200);
+  // …and it never leaks to another client of the same server connections.
+  auto pooled = pqxx::connection(bouncer.url(s.db.name()));
+  pqxx::nontransaction check(pooled);
+  CHECK(check.exec1("SHOW statement_timeout")[0].as<std::string>() == "0");
 }
