@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/enqueue.hpp"
+#include "support/private_cluster.hpp"
 #include "support/transaction_pooler.hpp"
 #include "support/wait_until.hpp"
 #include "web/web_console.hpp"
@@ -250,4 +251,31 @@ TEST_CASE("behind a transaction pooler the pages, an action and the statement ti
   auto pooled = pqxx::connection(bouncer.url(s.db.name()));
   pqxx::nontransaction check(pooled);
   CHECK(check.exec1("SHOW statement_timeout")[0].as<std::string>() == "0");
+}
+
+TEST_CASE("while the database is down the pages answer 503, and they come back with it") {
+  PrivateCluster cluster;
+  WebConsole web(cluster.url(), web_users_yaml());
+  CHECK(web.get("/api/jobs", kViewer).status == 200);
+  cluster.stop();
+  const HttpAnswer down = web.get("/api/jobs", kViewer);
+  CHECK(down.status == 503);
+  CHECK(down.body.find("out of reach") != std::string::npos);
+  CHECK(web.get("/healthz").status == 200);  // the console itself is alive
+  cluster.start();
+  CHECK(wait_until([&] { return web.get("/api/jobs", kViewer).status == 200; }, 20s));
+  CHECK(web.get("/jobs", kViewer).status == 200);
+}
+
+TEST_CASE("methods other than GET, HEAD and POST are 405, and HEAD has no body") {
+  JobDatabase s;
+  WebConsole web(s.db, web_users_yaml());
+  HttpCall remove{boost::beast::http::verb::delete_, "/jobs", {{"Authorization", basic_auth(kAdmin, "alice-pw")}}, ""};
+  const HttpAnswer refused = http_call(web.port(), remove);
+  CHECK(refused.status == 405);
+  CHECK(refused.headers.at("allow") == "GET, HEAD, POST");
+  HttpCall head{boost::beast::http::verb::head, "/jobs", {{"Authorization", basic_auth(kAdmin, "alice-pw")}}, ""};
+  const HttpAnswer headed = http_call(web.port(), head);
+  CHECK(headed.status == 200);
+  CHECK(headed.body.empty());
 }
