@@ -21,7 +21,7 @@ const std::string kMatchesFilter =
     " WHERE ($1::text IS NULL OR queue = $1)"
     "   AND ($2::text[] IS NULL OR status = ANY($2::text[]))"
     "   AND ($3::text IS NULL OR job_type = $3)"
-    "   AND ($4::text IS NULL OR strpos(lower(last_error), lower($4)) > 0)"
+    "   AND ($4::text IS NULL OR (last_error IS NOT NULL AND strpos(lower(last_error), lower($4)) > 0))"
     "   AND ($5::timestamptz IS NULL OR created_at >= $5::timestamptz)"
     "   AND ($6::float8 IS NULL OR created_at >= now() - make_interval(secs => $6))"
     "   AND ($7::bigint IS NULL OR id < $7)"

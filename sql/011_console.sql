@@ -39,6 +39,15 @@ DROP INDEX spawnq.jobs_finished_idx;
 CREATE INDEX jobs_finished_idx ON spawnq.jobs (status, finished_at) INCLUDE (queue, job_type)
   WHERE status IN ('done', 'failed', 'dead', 'cancelled');
 CREATE INDEX jobs_created_brin ON spawnq.jobs USING brin (created_at);
+-- Waiting jobs by status, queue and type: the console's counts of pending
+-- and retry_wait read this rather than the table (with few or none of a
+-- status the planner would otherwise scan the table for them). A claim
+-- takes a job out of it without writing to it; only an enqueue or a retry
+-- adds an entry.
+CREATE INDEX jobs_waiting_idx ON spawnq.jobs (status, queue, job_type) WHERE status IN ('pending', 'retry_wait');
+-- A search of the error text reads only jobs that have one: few beside the
+-- done jobs that never failed, and kept up only when a job fails.
+CREATE INDEX jobs_error_idx ON spawnq.jobs (status, id) WHERE last_error IS NOT NULL;
 
 -- Serves the failures page: failed and dead jobs, newest first.
 CREATE INDEX jobs_failed_idx ON spawnq.jobs (finished_at DESC)

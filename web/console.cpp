@@ -27,6 +27,7 @@ struct Console::Caller {
 namespace {
 
 constexpr std::int64_t kCountCap = 10000;
+constexpr auto kFreshAfterAction = std::chrono::milliseconds(2000);
 constexpr const char* kQueryCanceled = "57014";  // a statement ran past statement_timeout
 
 WebResponse json_response(unsigned status, const nlohmann::json& body) {
@@ -59,9 +60,21 @@ std::optional<std::string> non_empty(std::optional<std::string> value) {
 }
 
 JobFilterText filter_text_of(const WebRequest& request) {
+  auto error = non_empty(request.param("error"));
+  if (!error) error = non_empty(request.param("q"));  // the API's name for it
   return JobFilterText{non_empty(request.param("queue")), non_empty(request.param("status")),
-                       non_empty(request.param("type")), non_empty(request.param("error")),
-                       non_empty(request.param("since"))};
+                       non_empty(request.param("type")), error, non_empty(request.param("since"))};
+}
+
+int page_size_of(const WebRequest& request, int fallback) {
+  const auto text = non_empty(request.param("limit"));
+  if (!text) return fallback;
+  int limit = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 500) {
+    throw UsageError("limit: must be 1 to 500, got '" + *text + "'");
+  }
+  return limit;
 }
 
 std::string with_notice(const std::string& path, const std::string& notice, bool error) {
@@ -175,13 +188,14 @@ WebResponse Console::route(const WebRequest& request, const Caller& caller) {
   };
   const auto stuck = config_.stuck_job_timeout;
 
-  if (path == "/" || path == "/overview") {
+  if (path == "/" || path == "/overview" || (api && path == "/queues")) {
     auto snapshot = overview_.latest();
     std::shared_ptr<const Overview> overview = snapshot.overview;
     if (!overview) {
       auto lease = stores_.lease();
       overview = std::make_shared<const Overview>(build_overview(read_overview_inputs(lease.store(), stuck)));
     }
+    if (api && path == "/queues") return json_response(200, {{"queues", overview_json(*overview, stuck)["queues"]}});
     if (api) return json_response(200, overview_json(*overview, stuck));
     return page("Overview", "/", render_overview(frame, *overview, caller.can));
   }
@@ -195,7 +209,7 @@ WebResponse Console::route(const WebRequest& request, const Caller& caller) {
     auto lease = stores_.lease();
     view.counts = lease.store().search().count_by_status(filter, kCountCap);
     filter.before_id = id_param(request.param("before_id"), "before_id");
-    view.page = lease.store().search().find(filter, options_.page_size);
+    view.page = lease.store().search().find(filter, page_size_of(request, options_.page_size));
     view.self = jobs_url(view.text, view.error_group, filter.before_id);
     if (api) return json_response(200, jobs_json(view));
     return page("Jobs", "/jobs", render_jobs(frame, view, caller.can));
@@ -218,9 +232,10 @@ WebResponse Console::route(const WebRequest& request, const Caller& caller) {
     if (api) return json_response(200, failures_json(groups, options_.failure_sample));
     return page("Failures", "/failures", render_failures(frame, groups, options_.failure_sample, caller.can));
   }
-  if (path == "/daemons") {
+  if (path == "/daemons" || (api && path == "/workers")) {
     auto lease = stores_.lease();
     const auto workers = lease.store().search().workers();
+    if (api && path == "/workers") return json_response(200, {{"workers", daemons_json(workers, stuck)["daemons"]}});
     if (api) return json_response(200, daemons_json(workers, stuck));
     return page("Daemons", "/daemons", render_daemons(frame, workers, stuck));
   }
@@ -285,6 +300,8 @@ WebResponse Console::act(const WebRequest& request, const Caller& caller) {
   spdlog::info("web: user={} action={} target={} jobs={} result: {}", caller.user, entry.action, entry.target,
                ids.empty() ? "-" : ids, result.message);
   if (action.json) return json_response(result.status, result.json);
+  // The page it goes back to shows the action done, not the poll before it.
+  overview_.refresh(kFreshAfterAction);
   return redirect(with_notice(return_to, result.message, !result.ok));
 }
 

@@ -73,12 +73,13 @@ FormFields fields_of(const WebRequest& request, bool json) {
 }
 
 JobsAction jobs_action(const FormFields& fields) {
-  constexpr std::size_t kMostTicked = kDefaultBulkMax;
+  constexpr auto kMostTicked = static_cast<std::size_t>(kMostPerAction);
   JobsAction action;
   action.text.queue = first_field(fields, "queue");
   action.text.statuses = first_field(fields, "status");
   action.text.job_type = first_field(fields, "type");
   action.text.error = first_field(fields, "error");
+  if (!action.text.error) action.text.error = first_field(fields, "q");  // the API's name for it
   action.text.since = first_field(fields, "since");
   // An empty text field of a form narrows nothing.
   for (auto* field : {&action.text.queue, &action.text.statuses, &action.text.job_type, &action.text.error,
@@ -90,7 +91,15 @@ JobsAction jobs_action(const FormFields& fields) {
   action.confirmed = first_field(fields, "confirm") == "yes";
   if (const auto all = first_field(fields, "action_all")) {
     action.all = true;
-    action.action = parse_bulk("action_all", *all);
+    action.action = parse_bulk("action", *all);
+    if (const auto max = first_field(fields, "max")) {
+      int value = 0;
+      const auto [end, ec] = std::from_chars(max->data(), max->data() + max->size(), value);
+      if (ec != std::errc() || end != max->data() + max->size() || value < 1 || value > kMostPerAction) {
+        throw UsageError("max: must be 1 to " + std::to_string(kMostPerAction) + ", got '" + *max + "'");
+      }
+      action.max = value;
+    }
     filter_of(action);  // refuses a bad filter now, not after a confirmation
     return action;
   }
@@ -123,6 +132,17 @@ std::optional<ActionRequest> parse_action(const WebRequest& request) {
     const FormFields fields = fields_of(request, json);
     action.what = jobs_action(fields);
     action.return_to = first_field(fields, "return_to");
+  } else if (parts.size() == 3 && parts[1] == "jobs" && parts[2] == "bulk") {
+    FormFields fields = fields_of(request, json);
+    if (!fields.count("action_all")) throw UsageError("filter: missing (an object of the jobs to act on; {} for all)");
+    action.what = jobs_action(fields);
+    if (!std::get<JobsAction>(action.what).max) std::get<JobsAction>(action.what).max = kMostPerAction;
+  } else if (parts.size() == 4 && parts[1] == "jobs" && parse_bulk_action(parts[3])) {
+    JobsAction one;
+    one.action = *parse_bulk_action(parts[3]);
+    one.ids = {parse_id(parts[2])};
+    action.what = one;
+    action.return_to = first_field(fields_of(request, json), "return_to");
   } else if (parts.size() == 4 && parts[1] == "queues" && (parts[3] == "pause" || parts[3] == "resume")) {
     action.what = QueueAction{url_decode(parts[2]), parts[3] == "pause"};
     action.return_to = first_field(fields_of(request, json), "return_to");
@@ -183,8 +203,21 @@ ActionResult jobs_result(BulkAction action, const std::vector<JobActionResult>& 
 ActionResult perform_action(JobStore& store, const ActionRequest& request, const Config& config) {
   if (const auto* jobs = std::get_if<JobsAction>(&request.what)) {
     if (!jobs->all) return jobs_result(jobs->action, act_on_jobs(store, jobs->action, jobs->ids));
-    // At most kDefaultBulkMax per click, the oldest first; never refused.
-    BulkRequest bulk{jobs->action, filter_of(*jobs), kDefaultBulkMax, kDefaultBulkMax};
+    if (jobs->max) {
+      // The API's bulk call, as the CLI's: more than max matching is refused.
+      const BulkResult bulk = run_bulk(store, BulkRequest{jobs->action, filter_of(*jobs), *jobs->max, std::nullopt});
+      if (bulk.refused) {
+        ActionResult refused;
+        refused.ok = false;
+        refused.status = 409;
+        refused.message = "more than " + std::to_string(*jobs->max) + " jobs match, so none was changed; narrow the filter";
+        refused.json = {{"error", refused.message}};
+        return refused;
+      }
+      return jobs_result(jobs->action, bulk.jobs);
+    }
+    // A click: at most kMostPerAction, the oldest first; never refused.
+    BulkRequest bulk{jobs->action, filter_of(*jobs), kMostPerAction, kMostPerAction};
     return jobs_result(jobs->action, run_bulk(store, bulk).jobs);
   }
   if (const auto* queue = std::get_if<QueueAction>(&request.what)) {

@@ -5,6 +5,9 @@
 //
 //   POST /api/jobs                     action=retry|cancel|delete with id=…,
 //                                      or action_all=… with the filter fields
+//   POST /api/jobs/ID/retry            (and cancel, delete): one job
+//   POST /api/jobs/bulk                {"action", "filter", "max"}: refused
+//                                      (409) when more than max match
 //   POST /api/queues/QUEUE/pause       and …/resume
 //   POST /api/schedules/NAME/run       enqueue the schedule's job now
 #pragma once
@@ -33,7 +36,11 @@ struct JobsAction {
   JobFilterText text;      // the filter, as written (for the confirmation and the audit)
   std::optional<std::string> error_group;
   bool confirmed = false;  // a form's "yes" to the confirmation of `all`
+  std::optional<int> max;  // /api/jobs/bulk: more matching jobs than this is refused, nothing changed
 };
+
+// What one click or call may act on at most.
+inline constexpr int kMostPerAction = kDefaultBulkMax;
 
 struct QueueAction {
   std::string queue;

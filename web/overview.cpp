@@ -83,6 +83,7 @@ OverviewPoller::~OverviewPoller() {
     stopping_ = true;
   }
   stop_requested_.notify_all();
+  read_finished_.notify_all();
   thread_.join();
 }
 
@@ -91,22 +92,40 @@ OverviewPoller::Snapshot OverviewPoller::latest() const {
   return latest_;
 }
 
+void OverviewPoller::refresh(std::chrono::milliseconds limit) {
+  std::unique_lock lock(mutex_);
+  const std::uint64_t wanted = reads_started_ + 1;
+  refresh_requested_ = true;
+  stop_requested_.notify_all();
+  read_finished_.wait_for(lock, limit, [&] { return reads_finished_ >= wanted || stopping_; });
+}
+
 void OverviewPoller::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    ++reads_started_;
+    refresh_requested_ = false;
     lock.unlock();
     std::shared_ptr<const Overview> overview;
     std::optional<std::string> error;
+    const auto started = std::chrono::steady_clock::now();
     try {
       overview = std::make_shared<const Overview>(build_overview(read_()));
     } catch (const std::exception& e) {
       error = e.what();
     }
+    // On a table so big that one read takes long, wait three reads' time
+    // between them, so one console never keeps more than a quarter of a
+    // database core busy.
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    const auto pause = std::max(interval_, 3 * took);
     lock.lock();
+    ++reads_finished_;
+    read_finished_.notify_all();
     if (overview) latest_.overview = std::move(overview);
     if (error && error != latest_.error) spdlog::warn("web: reading the overview failed: {}", *error);
     latest_.error = std::move(error);
-    stop_requested_.wait_for(lock, interval_, [this] { return stopping_; });
+    stop_requested_.wait_for(lock, pause, [this] { return stopping_ || refresh_requested_; });
   }
 }
 

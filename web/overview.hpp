@@ -62,8 +62,9 @@ class JobStore;
 // One read of everything the overview needs, through the store's statements.
 OverviewInputs read_overview_inputs(JobStore& store, std::chrono::milliseconds stuck_job_timeout);
 
-// Reads the overview every `interval` on its own thread and keeps the newest;
-// a failed read keeps the previous one and says why. The thread ends with it.
+// Reads the overview every `interval` (or three reads' time, if longer) on
+// its own thread and keeps the newest; a failed read keeps the previous one
+// and says why. The thread ends with it.
 class OverviewPoller {
  public:
   using Read = std::function<OverviewInputs()>;
@@ -79,6 +80,10 @@ class OverviewPoller {
   };
   Snapshot latest() const;
 
+  // Asks for a read now and waits, at most `limit`, for one that began after
+  // the call: what an action does before its page is shown again.
+  void refresh(std::chrono::milliseconds limit);
+
  private:
   void run();
 
@@ -87,6 +92,10 @@ class OverviewPoller {
   mutable std::mutex mutex_;
   std::condition_variable stop_requested_;
   bool stopping_ = false;
+  bool refresh_requested_ = false;
+  std::uint64_t reads_started_ = 0;
+  std::uint64_t reads_finished_ = 0;
+  std::condition_variable read_finished_;
   Snapshot latest_;
   std::thread thread_;  // last: starts once the rest is ready
 };

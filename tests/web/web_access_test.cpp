@@ -190,3 +190,36 @@ TEST_CASE("with web.tls it serves HTTPS only, and a certificate it cannot load i
   CHECK(garbage.err.rfind("spawnq: web.tls.cert: cannot load " + folder + "/garbage.crt: ", 0) == 0);
   std::filesystem::remove_all(folder);
 }
+
+TEST_CASE("the API for scripts: one job by path, a bulk call refused past max, queues, workers, q and limit") {
+  JobDatabase s;
+  std::vector<JobId> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(failed_job(s, "timeout calling billing"));
+  const JobId other = failed_job(s, "disk full");
+  WebConsole web(s.db, web_users_yaml());
+
+  CHECK(web.post_json("/api/jobs/" + std::to_string(ids[0]) + "/retry", "{}", kOperator).status == 200);
+  CHECK(s.db.status_of(ids[0]) == "pending");
+  CHECK(web.post_json("/api/jobs/" + std::to_string(ids[1]) + "/delete", "{}", kOperator).status == 403);
+  CHECK(web.post_json("/api/jobs/" + std::to_string(ids[1]) + "/delete", "{}", kAdmin).status == 200);
+  CHECK(s.db.status_of(ids[1]).empty());
+
+  const std::string bulk = R"({"action": "retry", "filter": {"status": "failed", "q": "billing"}, "max": 1})";
+  const HttpAnswer refused = web.post_json("/api/jobs/bulk", bulk, kOperator);
+  CHECK(refused.status == 409);
+  CHECK(nlohmann::json::parse(refused.body)["error"] == "more than 1 jobs match, so none was changed; narrow the filter");
+  CHECK(s.db.status_of(ids[2]) == "failed");
+  const HttpAnswer done = web.post_json("/api/jobs/bulk", R"({"action": "retry", "filter": {"status": "failed", "q": "billing"}})", kOperator);
+  CHECK(done.status == 200);
+  CHECK(nlohmann::json::parse(done.body)["message"] == "re-queued 2 jobs");
+  CHECK(s.db.status_of(other) == "failed");
+  CHECK(web.post_json("/api/jobs/bulk", R"({"action": "retry", "filter": {}, "max": 5000})", kOperator).status == 400);
+
+  const auto queues = nlohmann::json::parse(web.get("/api/queues", kViewer).body);
+  CHECK(queues["queues"][0]["queue"] == "default");
+  CHECK(nlohmann::json::parse(web.get("/api/workers", kViewer).body)["workers"].is_array());
+  const auto page = nlohmann::json::parse(web.get("/api/jobs?q=BILLING&limit=1", kViewer).body);
+  CHECK(page["jobs"].size() == 1);
+  CHECK(page["next_before_id"].is_number());
+  CHECK(web.get("/api/jobs?limit=0", kViewer).status == 400);
+}

@@ -1,12 +1,15 @@
 // The console in a real headless Chromium: the forms work with the headers a
 // real browser sends (Origin, Sec-Fetch-Site) and the token of the page, the
 // overview updates itself without a reload, and the read views need no
-// script. With $SPAWNQ_SCREENSHOTS set, the pages are saved there as PNGs
-// (docs/console/ holds the ones the README shows).
+// script. Every page is saved as a PNG in the test output folder
+// (build/test-output/console, or $SPAWNQ_SCREENSHOTS; docs/console/ holds
+// the ones the README shows).
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 
+#include "support/daemon_process.hpp"
 #include "support/enqueue.hpp"
 #include "support/wait_until.hpp"
 #include "web/web_console.hpp"
@@ -19,7 +22,11 @@ using namespace std::chrono_literals;
 namespace {
 
 void screenshot(WebDriver& browser, const std::string& name) {
-  if (const char* folder = std::getenv("SPAWNQ_SCREENSHOTS")) browser.save_screenshot(std::string(folder) + "/" + name + ".png");
+  const char* chosen = std::getenv("SPAWNQ_SCREENSHOTS");
+  const std::string folder = chosen ? chosen : SPAWNQ_TEST_OUTPUT "/console";
+  std::filesystem::create_directories(folder);
+  browser.save_screenshot(folder + "/" + name + ".png");
+  CHECK(std::filesystem::file_size(folder + "/" + name + ".png") > 1000);
 }
 
 // A cluster with something to show: two daemons, three queues, a last hour of work, failures.
@@ -100,8 +107,60 @@ TEST_CASE("browser: job, failures and daemons pages show what the server rendere
   screenshot(browser, "failures");
   CHECK(browser.text("tr[data-group] code") == "SMTP <n> for order <n>: try again later");
   browser.go(base + "/daemons");
+  screenshot(browser, "daemons");
   CHECK(browser.text("tr[data-worker] .state") == "serving");
+  browser.go(base + "/schedules");
+  screenshot(browser, "schedules");
+  CHECK(browser.exists("table.schedules"));
+  browser.go(base + "/audit");
+  screenshot(browser, "audit");
+  CHECK(browser.exists("table.audit"));
   // The server's HTML already holds what the browser showed: nothing needed a script.
   const std::string html = scene.web.get("/failures", kAdmin).body;
   CHECK(html.find("SMTP &lt;n&gt; for order &lt;n&gt;: try again later") != std::string::npos);
+}
+
+TEST_CASE("browser: an operator retries a dead job from the failures page and its group leaves the list") {
+  JobDatabase s;
+  const JobId dead = enqueue(s.store, "charge");
+  s.db.sql("UPDATE spawnq.jobs SET status = 'dead', attempts = 5, finished_at = now(),"
+           " last_error = 'card 4242 declined (attempt 5 of 5, no attempts left)' WHERE id = " + std::to_string(dead));
+  WebConsole web(s.db, web_users_yaml());
+  WebDriver browser(basic_auth(kOperator, "olga-pw"));
+  const std::string base = "http://127.0.0.1:" + std::to_string(web.port());
+  browser.go(base + "/failures");
+  REQUIRE(browser.exists("tr[data-group]"));
+  browser.click("tr[data-group] button[value=retry]");
+  REQUIRE(wait_until([&] { return browser.exists("p.confirm"); }, 10s));  // it asks first, saying how many
+  CHECK(browser.text("p.confirm") == "retry 1 job that match this filter?");
+  screenshot(browser, "confirm");
+  browser.click("button[name=action_all][value=retry]");
+  REQUIRE(wait_until([&] { return browser.exists(".notice"); }, 10s));
+  CHECK(browser.text(".notice") == "re-queued 1 job");
+  CHECK_FALSE(browser.exists("tr[data-group]"));
+  CHECK(s.db.status_of(dead) == "pending");
+}
+
+TEST_CASE("browser: an operator pauses a queue from the overview and the daemon stops claiming from it") {
+  JobDatabase s;
+  enqueue(s.store, "noop", "{}", "emails");
+  DaemonProcess daemon(s.db.url(), "poll_interval: 200ms\nqueues:\n  default: { max_workers: 1 }\n  emails: { max_workers: 1 }\n");
+  REQUIRE(wait_until([&] { return s.db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'done'") == "1"; }, 15s));
+  WebConsole web(s.db, web_users_yaml());
+  WebDriver browser(basic_auth(kOperator, "olga-pw"));
+  browser.go("http://127.0.0.1:" + std::to_string(web.port()) + "/");
+  REQUIRE(wait_until([&] { return browser.exists("tr[data-queue=\"emails\"] button"); }, 10s));
+  CHECK(browser.text("tr[data-queue=\"emails\"] button") == "pause");
+  browser.click("tr[data-queue=\"emails\"] button");
+  REQUIRE(wait_until([&] { return browser.exists(".notice"); }, 10s));
+  CHECK(browser.text(".notice") == "paused queue emails");
+  CHECK(browser.text("tr[data-queue=\"emails\"] button") == "resume");
+  // The daemon hears of the pause; a job of another queue shows it still claims.
+  REQUIRE(wait_until([&] { return daemon.log().find("queue=emails paused") != std::string::npos; }, 10s));
+  const JobId held = enqueue(s.store, "noop", "{}", "emails");
+  const JobId other = enqueue(s.store, "noop", "{}", "default");
+  REQUIRE(wait_until([&] { return s.db.status_of(other) == "done"; }, 15s));
+  CHECK(s.db.status_of(held) == "pending");
+  browser.click("tr[data-queue=\"emails\"] button");
+  CHECK(wait_until([&] { return s.db.status_of(held) == "done"; }, 15s));
 }
