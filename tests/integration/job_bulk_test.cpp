@@ -169,3 +169,23 @@ TEST_CASE("a retry racing a daemon's claim of the same job changes nothing: the 
   CHECK(s.db.value("SELECT status || ' ' || attempts FROM spawnq.jobs WHERE id = " + std::to_string(first.id)) ==
         "processing 2");
 }
+
+TEST_CASE("a retry racing a running job's completion changes nothing: the job stays done") {
+  Store s;
+  s.add("noop");
+  const auto running = s.store.jobs().claim("default", 1, s.worker, 5).at(0);
+  // The daemon records the job done and holds the row, not yet committed,
+  // when a retry comes for it: the retry sees a running job, which it leaves
+  // as it is (without waiting for the row), and the completion stands.
+  auto daemon = s.db.connect();
+  pqxx::work recording(*daemon);
+  recording.exec("UPDATE spawnq.jobs SET status = 'done', progress = 1, finished_at = now() WHERE id = " +
+                 std::to_string(running.id));
+  const auto results = s.store.admin().retry_jobs({running.id});
+  recording.commit();
+  REQUIRE(results.size() == 1);
+  CHECK_FALSE(results[0].changed);
+  CHECK(results[0].status == JobStatus::processing);
+  CHECK(s.db.value("SELECT status || ' ' || attempts FROM spawnq.jobs WHERE id = " + std::to_string(running.id)) ==
+        "done 1");
+}
