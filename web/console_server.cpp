@@ -99,8 +99,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (answer.headers.find("Cache-Control") == answer.headers.end()) response_.set(http::field::cache_control, "no-store");
     for (const auto& [name, value] : answer.headers) response_.set(name, value);
     response_.keep_alive(request.keep_alive());
-    if (request.method() != http::verb::head) response_.body() = std::move(answer.body);
-    response_.prepare_payload();
+    if (request.method() == http::verb::head) {
+      response_.content_length(answer.body.size());  // what a GET would send, without it
+    } else {
+      response_.body() = std::move(answer.body);
+      response_.prepare_payload();
+    }
     write();
   }
 

@@ -267,7 +267,7 @@ TEST_CASE("while the database is down the pages answer 503, and they come back w
   CHECK(web.get("/jobs", kViewer).status == 200);
 }
 
-TEST_CASE("methods other than GET, HEAD and POST are 405, and HEAD has no body") {
+TEST_CASE("methods other than GET, HEAD and POST are 405, and HEAD says the length of a body it does not send") {
   JobDatabase s;
   WebConsole web(s.db, web_users_yaml());
   HttpCall remove{boost::beast::http::verb::delete_, "/jobs", {{"Authorization", basic_auth(kAdmin, "alice-pw")}}, ""};
@@ -278,4 +278,5 @@ TEST_CASE("methods other than GET, HEAD and POST are 405, and HEAD has no body")
   const HttpAnswer headed = http_call(web.port(), head);
   CHECK(headed.status == 200);
   CHECK(headed.body.empty());
+  CHECK(std::stoul(headed.headers.at("content-length")) > 1000);  // the length of the page a GET gets
 }
