@@ -1,7 +1,7 @@
 #include "console.hpp"
 
 #include <algorithm>
-#include <charconv>
+#include <limits>
 
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
@@ -46,35 +46,17 @@ WebResponse redirect(const std::string& to) {
 
 std::optional<JobId> id_param(const std::optional<std::string>& text, const char* name) {
   if (!text || text->empty()) return std::nullopt;
-  JobId id = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
-  if (ec != std::errc() || end != text->data() + text->size() || id < 1) {
-    throw UsageError(std::string(name) + ": '" + *text + "' is not an id");
-  }
-  return id;
-}
-
-std::optional<std::string> non_empty(std::optional<std::string> value) {
-  if (value && value->empty()) return std::nullopt;
-  return value;
-}
-
-JobFilterText filter_text_of(const WebRequest& request) {
-  auto error = non_empty(request.param("error"));
-  if (!error) error = non_empty(request.param("q"));  // the API's name for it
-  return JobFilterText{non_empty(request.param("queue")), non_empty(request.param("status")),
-                       non_empty(request.param("type")), error, non_empty(request.param("since"))};
+  const auto id = parse_whole(*text, 1, std::numeric_limits<JobId>::max());
+  if (!id) throw UsageError(std::string(name) + ": '" + *text + "' is not an id");
+  return *id;
 }
 
 int page_size_of(const WebRequest& request, int fallback) {
-  const auto text = non_empty(request.param("limit"));
+  const auto text = filled_field(request.query, "limit");
   if (!text) return fallback;
-  int limit = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 500) {
-    throw UsageError("limit: must be 1 to 500, got '" + *text + "'");
-  }
-  return limit;
+  const auto limit = parse_whole(*text, 1, 500);
+  if (!limit) throw UsageError("limit: must be 1 to 500, got '" + *text + "'");
+  return static_cast<int>(*limit);
 }
 
 std::string with_notice(const std::string& path, const std::string& notice, bool error) {
@@ -201,8 +183,8 @@ WebResponse Console::route(const WebRequest& request, const Caller& caller) {
   }
   if (path == "/jobs") {
     JobsView view;
-    view.text = filter_text_of(request);
-    view.error_group = non_empty(request.param("error_group"));
+    view.text = filter_text_of(request.query);
+    view.error_group = filled_field(request.query, "error_group");
     JobFilter filter = parse_job_filter(view.text, {kAllStatuses.begin(), kAllStatuses.end()}, {}, "");
     filter.error_group = view.error_group;
     if (filter.statuses.size() == 1) view.tab = filter.statuses.front();

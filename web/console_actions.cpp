@@ -1,6 +1,6 @@
 #include "console_actions.hpp"
 
-#include <charconv>
+#include <limits>
 
 #include "common/errors.hpp"
 #include "common/job_store.hpp"
@@ -21,12 +21,9 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 JobId parse_id(const std::string& text) {
-  JobId id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id < 1) {
-    throw UsageError("id: '" + text + "' is not a job id");
-  }
-  return id;
+  const auto id = parse_whole(text, 1, std::numeric_limits<JobId>::max());
+  if (!id) throw UsageError("id: '" + text + "' is not a job id");
+  return *id;
 }
 
 BulkAction parse_bulk(const std::string& field, const std::string& text) {
@@ -75,30 +72,16 @@ FormFields fields_of(const WebRequest& request, bool json) {
 JobsAction jobs_action(const FormFields& fields) {
   constexpr auto kMostTicked = static_cast<std::size_t>(kMostPerAction);
   JobsAction action;
-  action.text.queue = first_field(fields, "queue");
-  action.text.statuses = first_field(fields, "status");
-  action.text.job_type = first_field(fields, "type");
-  action.text.error = first_field(fields, "error");
-  if (!action.text.error) action.text.error = first_field(fields, "q");  // the API's name for it
-  action.text.since = first_field(fields, "since");
-  // An empty text field of a form narrows nothing.
-  for (auto* field : {&action.text.queue, &action.text.statuses, &action.text.job_type, &action.text.error,
-                      &action.text.since}) {
-    if (*field && (*field)->empty()) field->reset();
-  }
-  action.error_group = first_field(fields, "error_group");
-  if (action.error_group && action.error_group->empty()) action.error_group.reset();
+  action.text = filter_text_of(fields);
+  action.error_group = filled_field(fields, "error_group");
   action.confirmed = first_field(fields, "confirm") == "yes";
   if (const auto all = first_field(fields, "action_all")) {
     action.all = true;
     action.action = parse_bulk("action", *all);
     if (const auto max = first_field(fields, "max")) {
-      int value = 0;
-      const auto [end, ec] = std::from_chars(max->data(), max->data() + max->size(), value);
-      if (ec != std::errc() || end != max->data() + max->size() || value < 1 || value > kMostPerAction) {
-        throw UsageError("max: must be 1 to " + std::to_string(kMostPerAction) + ", got '" + *max + "'");
-      }
-      action.max = value;
+      const auto value = parse_whole(*max, 1, kMostPerAction);
+      if (!value) throw UsageError("max: must be 1 to " + std::to_string(kMostPerAction) + ", got '" + *max + "'");
+      action.max = static_cast<int>(*value);
     }
     filter_of(action);  // refuses a bad filter now, not after a confirmation
     return action;
@@ -173,6 +156,13 @@ std::string action_target(const ActionRequest& request) {
   if (const auto* queue = std::get_if<QueueAction>(&request.what)) return queue->queue;
   if (const auto* schedule = std::get_if<ScheduleAction>(&request.what)) return schedule->schedule;
   return "jobs";
+}
+
+JobFilterText filter_text_of(const FormFields& fields) {
+  auto error = filled_field(fields, "error");
+  if (!error) error = filled_field(fields, "q");  // the API's name for it
+  return JobFilterText{filled_field(fields, "queue"), filled_field(fields, "status"), filled_field(fields, "type"),
+                       error, filled_field(fields, "since")};
 }
 
 JobFilter filter_of(const JobsAction& action) {

@@ -67,6 +67,10 @@ WebPermission permission_of(const ActionRequest& request);
 std::string action_name(const ActionRequest& request);
 std::string action_target(const ActionRequest& request);  // "jobs", the queue or the schedule
 
+// The filter fields of a form or a query (queue, status, type, error or q,
+// since), each left out when empty: what the jobs list and a jobs action read.
+JobFilterText filter_text_of(const FormFields& fields);
+
 // The filter of a jobs action, as the list reads it.
 JobFilter filter_of(const JobsAction& action);
 

@@ -1,5 +1,7 @@
 #include "web_request.hpp"
 
+#include <charconv>
+
 namespace spawnq {
 namespace {
 
@@ -67,6 +69,19 @@ std::optional<std::string> first_field(const FormFields& fields, const std::stri
   const auto it = fields.find(name);
   if (it == fields.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<std::string> filled_field(const FormFields& fields, const std::string& name) {
+  auto value = first_field(fields, name);
+  if (value && value->empty()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::int64_t> parse_whole(std::string_view text, std::int64_t least, std::int64_t most) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < least || value > most) return std::nullopt;
+  return value;
 }
 
 std::vector<std::string> all_fields(const FormFields& fields, const std::string& name) {

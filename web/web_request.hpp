@@ -4,6 +4,7 @@
 // and form bodies, which share one format.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,6 +44,12 @@ std::string url_encode(std::string_view text);  // for a query value
 
 // The first value of `name`, if any.
 std::optional<std::string> first_field(const FormFields& fields, const std::string& name);
+// The same, but an empty value counts as none: an empty form field narrows nothing.
+std::optional<std::string> filled_field(const FormFields& fields, const std::string& name);
+
+// A whole number written out in full, from `least` to `most`; nullopt for
+// anything else (the caller says what it wanted).
+std::optional<std::int64_t> parse_whole(std::string_view text, std::int64_t least, std::int64_t most);
 std::vector<std::string> all_fields(const FormFields& fields, const std::string& name);
 
 }  // namespace spawnq
