@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "connection.hpp"
+#include "door_refusal.hpp"
 #include "errors.hpp"
 #include "sql_values.hpp"
 
@@ -125,18 +126,14 @@ JobId JobQueue::enqueue_in(pqxx::work& w, const EnqueueRequest& r) {
   if (r.delay) delay = seconds(*r.delay);
   std::optional<std::string> after;
   if (!r.after.empty()) after = id_array(r.after);
+  std::optional<std::string> unique_for;
+  if (r.unique_for) unique_for = std::to_string(seconds(*r.unique_for)) + " seconds";
   try {
     return sql_.exec1(w, "enqueue", r.job_type, r.payload_json, r.queue, r.priority, r.run_at, delay,
-                            r.max_attempts, r.reference, r.job_group, after)[0]
+                      r.max_attempts, r.reference, r.job_group, after, unique_for, r.batch)[0]
         .as<JobId>();
   } catch (const pqxx::sql_error& e) {
-    // The door's refusals (22023, sql/008_door.sql), and a dependency
-    // deleted between the door's check and the insert (23503), are the
-    // caller's to fix; anything else is not.
-    if (e.sqlstate() != "22023" && e.sqlstate() != "23503") throw;
-    std::string message = first_line(e.what());
-    if (message.rfind("ERROR:", 0) == 0) message.erase(0, message.find_first_not_of(' ', 6));
-    throw UsageError(message);
+    rethrow_door_refusal(e);
   }
 }
 

@@ -23,7 +23,7 @@ struct EnqueueRequest {
   std::string job_type;
   std::string payload_json = "{}";
   std::string queue = "default";
-  int priority = 5;
+  std::optional<int> priority;  // none: the database's default (5)
   // When it may first run: `run_at` (a timestamp PostgreSQL parses; no zone
   // means UTC), else now + `delay` by the database's clock, else now.
   std::optional<std::string> run_at;
@@ -32,6 +32,10 @@ struct EnqueueRequest {
   std::optional<std::string> reference;
   std::optional<std::string> job_group;
   std::vector<JobId> after;  // dependencies: the job waits until all are done
+  // With a reference: a job of the queue with that reference created within
+  // this long, whatever its status, answers instead of a new one.
+  std::optional<std::chrono::milliseconds> unique_for;
+  std::optional<std::int64_t> batch;  // joins this open batch (BatchStore)
 };
 
 // Limits a claim enforces across every daemon (issue 7): per job type, at
@@ -53,7 +57,8 @@ class JobQueue {
   JobQueue(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
 
   // Returns the new job's id, or that of the live job holding the same
-  // reference. A dependency that does not exist is a UsageError.
+  // reference (or, with unique_for, of the newest job with it within the
+  // window). A dependency or batch that does not exist is a UsageError.
   JobId enqueue(const EnqueueRequest& request);
 
   // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;

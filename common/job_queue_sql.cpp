@@ -97,7 +97,8 @@ const std::vector<Statement>& job_queue_statements() {
       {"enqueue",
        "SELECT spawnq.enqueue(job_type => $1, payload => $2::jsonb, queue => $3, priority => $4,"
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
-       " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[])"},
+       " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[],"
+       " unique_for => $11::interval, batch => $12)"},
       {"claim", kClaimHead + kPickPlain + kClaimTail},
       {"claim_limited", kClaimHead + kPickLimited + kClaimTail},
       // Claims of limited job types (and of a queue with global_max_workers)
@@ -111,11 +112,20 @@ const std::vector<Statement>& job_queue_statements() {
        "  SELECT * FROM jsonb_to_recordset($1::jsonb) AS i("
        "    job_id bigint, attempt int, worker_id bigint, status text, delay_s float8,"
        "    outcome text, pid int, exit_code int, signal int, error text, output_tail text)),"
+       // The batches of these jobs, locked in id order before any job is
+       // updated: each finished member moves its batch's counters (migration
+       // 012), and two daemons taking two batches in opposite orders would
+       // deadlock. Uncorrelated, so it runs once, before the first row.
+       " batches AS ("
+       "  SELECT b.id FROM spawnq.batches b"
+       "   WHERE b.id IN (SELECT j.batch_id FROM spawnq.jobs j JOIN input i ON j.id = i.job_id)"
+       "     AND b.completed_at IS NULL"
+       "   ORDER BY b.id FOR NO KEY UPDATE),"
        " job AS ("
        "  UPDATE spawnq.jobs j SET " + next_state("i.status", "i.delay_s", "i.error", "j.") +
        "    FROM input i"
        "   WHERE j.id = i.job_id AND j.attempts = i.attempt AND j.worker_id = i.worker_id"
-       "     AND j.status = 'processing'"
+       "     AND j.status = 'processing' AND (SELECT count(*) FROM batches) >= 0"
        "  RETURNING j.id),"
        " attempt AS ("
        "  UPDATE spawnq.job_attempts a SET finished_at = now(), outcome = i.outcome, pid = i.pid,"

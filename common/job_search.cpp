@@ -12,14 +12,14 @@ namespace spawnq {
 
 namespace {
 
-// The statements that read a filter take its fields as $1…$8 and a limit as $9.
+// The statements that read a filter take its fields as $1…$9 and a limit as $10.
 pqxx::result run_filtered(pqxx::connection& conn, const StatementBook& sql, const char* statement,
                           const JobFilter& filter, std::int64_t limit) {
   std::optional<std::string> statuses;
   if (!filter.statuses.empty()) statuses = to_text_array(filter.statuses);
   pqxx::work w(conn);
   auto rows = sql.exec(w, statement, filter.queue, statuses, filter.job_type, filter.error, filter.created_since,
-                       filter.created_within_s, filter.before_id, filter.error_group, limit);
+                       filter.created_within_s, filter.before_id, filter.error_group, filter.batch, limit);
   w.commit();
   return rows;
 }

@@ -29,6 +29,7 @@ struct JobFilter {
   std::optional<double> created_within_s;   // created at most this long ago, by the database's clock
   std::optional<JobId> before_id;           // the page after the one that ended at this id
   std::optional<std::string> error_group;   // failed the way a FailureGroup names
+  std::optional<std::int64_t> batch;        // members of this batch (jobs_batch_idx)
 };
 
 // One job as a list shows it.

@@ -14,7 +14,7 @@ const std::string kErrorGroup =
     " '[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}', '<id>', 'g'),"
     " '\\m(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{8,}\\M', '<id>', 'g'), '[0-9]+', '<n>', 'g'), 200)";
 
-// What a JobFilter narrows to, as $1…$8 in JobFilter's field order: one
+// What a JobFilter narrows to, as $1…$9 in JobFilter's field order: one
 // text for every statement that reads a filter, so the list, the counts and
 // a bulk action can never disagree about which jobs match.
 const std::string kMatchesFilter =
@@ -25,7 +25,8 @@ const std::string kMatchesFilter =
     "   AND ($5::timestamptz IS NULL OR created_at >= $5::timestamptz)"
     "   AND ($6::float8 IS NULL OR created_at >= now() - make_interval(secs => $6))"
     "   AND ($7::bigint IS NULL OR id < $7)"
-    "   AND ($8::text IS NULL OR " + kErrorGroup + " = $8)";
+    "   AND ($8::text IS NULL OR " + kErrorGroup + " = $8)"
+    "   AND ($9::bigint IS NULL OR batch_id = $9)";
 
 // One capped count per status, each its own subquery with the status as a
 // constant so that the partial index of that status serves it.
@@ -35,7 +36,7 @@ std::string count_by_status_sql() {
     const std::string name(to_string(status));
     if (!sql.empty()) sql += " UNION ALL ";
     sql += "SELECT '" + name + "', (SELECT count(*) FROM (SELECT 1 FROM spawnq.jobs" + kMatchesFilter +
-           " AND status = '" + name + "' LIMIT $9) capped)";
+           " AND status = '" + name + "' LIMIT $10) capped)";
   }
   return sql;
 }
@@ -52,9 +53,9 @@ const std::vector<Statement>& job_search_statements() {
                    "       extract(epoch FROM now() - created_at)::float8,"
                    "       NULLIF(split_part(last_error, E'\\n', 1), '')"
                    "  FROM spawnq.jobs") +
-           kMatchesFilter + " ORDER BY id DESC LIMIT $9"},
+           kMatchesFilter + " ORDER BY id DESC LIMIT $10"},
       // Oldest first: a bulk action takes the jobs that have waited longest.
-      {"match_job_ids", std::string("SELECT id FROM spawnq.jobs") + kMatchesFilter + " ORDER BY id LIMIT $9"},
+      {"match_job_ids", std::string("SELECT id FROM spawnq.jobs") + kMatchesFilter + " ORDER BY id LIMIT $10"},
       {"count_by_status", count_by_status_sql()},
       // The newest $1 failures (jobs_failed_idx), grouped: a bounded read
       // however many failures the table holds.

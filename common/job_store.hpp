@@ -2,7 +2,8 @@
 // split by duty: jobs() for enqueueing, claims and outcomes, workers() for
 // daemons and the rescue of their jobs, admin() for what operators ask and
 // change, search() for finding and summing up jobs, schedules() for cron ticks,
-// audit() for what was done from the web console. Their statements share one
+// audit() for what was done from the web console, batches() for batches of
+// jobs and their progress. Their statements share one
 // StatementBook: prepared once on a direct connection, sent whole behind a
 // transaction pooler (the schema's own bookkeeping lives in schema_migrator). It borrows one connection and is used by one thread at a
 // time: the daemon's database thread, or an admin command's main thread.
@@ -14,6 +15,7 @@
 #include <pqxx/connection>
 
 #include "audit_log.hpp"
+#include "batch_store.hpp"
 #include "job_admin.hpp"
 #include "job_queue.hpp"
 #include "job_search.hpp"
@@ -34,6 +36,7 @@ class JobStore {
   JobSearch& search() { return search_; }
   ScheduleStore& schedules() { return schedules_; }
   AuditLog& audit() { return audit_; }
+  BatchStore& batches() { return batches_; }
 
  private:
   StatementBook sql_;  // before the stores, which borrow it
@@ -43,6 +46,7 @@ class JobStore {
   JobSearch search_;
   ScheduleStore schedules_;
   AuditLog audit_;
+  BatchStore batches_;
 };
 
 }  // namespace spawnq

@@ -1,6 +1,7 @@
 #include "job_filter_text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <regex>
@@ -18,6 +19,14 @@ JobFilter parse_job_filter(const JobFilterText& text, const std::vector<JobStatu
   filter.statuses = text.statuses ? parse_status_list(*text.statuses, allowed, prefix + "status") : unset;
   filter.job_type = text.job_type;
   filter.error = text.error;
+  if (text.batch) {
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(text.batch->data(), text.batch->data() + text.batch->size(), id);
+    if (text.batch->empty() || ec != std::errc() || end != text.batch->data() + text.batch->size() || id < 1) {
+      throw UsageError(prefix + "batch: not a batch id (a positive integer), got '" + *text.batch + "'");
+    }
+    filter.batch = id;
+  }
   if (text.since) {
     if (auto at = normalize_timestamp(*text.since)) {
       filter.created_since = at;

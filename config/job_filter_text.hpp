@@ -20,8 +20,9 @@ struct JobFilterText {
   std::optional<std::string> job_type;
   std::optional<std::string> error;
   std::optional<std::string> since;     // a duration (1h) or a timestamp
+  std::optional<std::string> batch;     // a batch id
 
-  bool any() const { return queue || statuses || job_type || error || since; }
+  bool any() const { return queue || statuses || job_type || error || since || batch; }
 };
 
 // `statuses` may name only `allowed`; without it the filter takes `unset`

@@ -230,6 +230,23 @@ WebResponse Console::route(const WebRequest& request, const Caller& caller) {
     if (api) return json_response(200, to_json(views));
     return page("Schedules", "/schedules", render_schedules(frame, views, caller.can));
   }
+  if (path == "/batches") {
+    auto lease = stores_.lease();
+    const auto batches = lease.store().batches().recent(200);
+    if (api) return json_response(200, batches_json(batches, config_.web.show_payloads));
+    return page("Batches", "/batches", render_batches(frame, batches));
+  }
+  if (path.rfind("/batches/", 0) == 0) {
+    const auto id = id_param(path.substr(9), "batch id");
+    auto lease = stores_.lease();
+    const auto batch = lease.store().batches().find(*id);
+    if (!batch) {
+      if (api) return json_response(404, {{"error", "no batch " + std::to_string(*id)}});
+      return html_response(404, render_page(frame, "<p>No batch " + std::to_string(*id) + ".</p>"));
+    }
+    if (api) return json_response(200, batch_json(*batch, config_.web.show_payloads));
+    return page("Batch " + std::to_string(*id), "/batches", render_batch(frame, *batch, config_.web.show_payloads));
+  }
   if (path == "/audit") {
     auto lease = stores_.lease();
     const auto entries = lease.store().audit().list(id_param(request.param("before_id"), "before_id"), 100);

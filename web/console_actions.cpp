@@ -162,7 +162,7 @@ JobFilterText filter_text_of(const FormFields& fields) {
   auto error = filled_field(fields, "error");
   if (!error) error = filled_field(fields, "q");  // the API's name for it
   return JobFilterText{filled_field(fields, "queue"), filled_field(fields, "status"), filled_field(fields, "type"),
-                       error, filled_field(fields, "since")};
+                       error, filled_field(fields, "since"), filled_field(fields, "batch")};
 }
 
 JobFilter filter_of(const JobsAction& action) {

@@ -1,5 +1,6 @@
 #include "console_api.hpp"
 
+#include "common/batch_json.hpp"
 #include "common/job_search_json.hpp"
 #include "common/sql_values.hpp"
 
@@ -84,6 +85,18 @@ nlohmann::json audit_json(const AuditPage& page) {
                     {"detail", e.detail}});
   }
   return {{"entries", list}, {"next_before_id", json_or_null(page.next_before_id)}};
+}
+
+nlohmann::json batch_json(const Batch& batch, bool show_payloads) {
+  nlohmann::json json = to_json(batch);
+  if (!show_payloads) json.erase("payload");
+  return json;
+}
+
+nlohmann::json batches_json(const std::vector<Batch>& batches, bool show_payloads) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const Batch& b : batches) all.push_back(batch_json(b, show_payloads));
+  return {{"batches", all}};
 }
 
 void hide_payloads(JobDetails& job) {

@@ -14,6 +14,9 @@ nlohmann::json job_json(const JobDetails& job);
 nlohmann::json failures_json(const std::vector<FailureGroup>& groups, int newest);
 nlohmann::json daemons_json(const std::vector<WorkerLine>& workers, std::chrono::milliseconds stuck_job_timeout);
 nlohmann::json audit_json(const AuditPage& page);
+// Without "payload" unless `show_payloads` (web.show_payloads).
+nlohmann::json batch_json(const Batch& batch, bool show_payloads);
+nlohmann::json batches_json(const std::vector<Batch>& batches, bool show_payloads);  // {"batches": […]}
 
 // web.show_payloads: false — the payload and every output tail are taken
 // out before any page or answer sees the job.

@@ -24,7 +24,7 @@ std::string escape_html(std::string_view text) {
 std::string render_page(const PageFrame& frame, const std::string& body) {
   static const std::pair<const char*, const char*> kNavigation[] = {
       {"/", "Overview"},   {"/jobs", "Jobs"},           {"/failures", "Failures"},
-      {"/daemons", "Daemons"}, {"/schedules", "Schedules"}, {"/audit", "Audit"},
+      {"/batches", "Batches"}, {"/daemons", "Daemons"}, {"/schedules", "Schedules"}, {"/audit", "Audit"},
   };
   std::string nav;
   for (const auto& [href, label] : kNavigation) {

@@ -56,6 +56,8 @@ Command add_work_all_command(CLI::App& app, CommandContext& ctx);
 Command add_work_command(CLI::App& app, CommandContext& ctx);
 Command add_hash_password_command(CLI::App& app, CommandContext& ctx);
 Command add_web_command(CLI::App& app, CommandContext& ctx);
+Command add_batch_command(CLI::App& app, CommandContext& ctx);
+Command add_batches_command(CLI::App& app, CommandContext& ctx);
 Command add_envelope_command(CLI::App& app, CommandContext& ctx);  // hidden, for job-runner
 Command add_record_command(CLI::App& app, CommandContext& ctx);    // hidden, for job-runner
 

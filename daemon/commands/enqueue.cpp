@@ -20,6 +20,9 @@ Command add_enqueue_command(CLI::App& app, CommandContext& ctx) {
   sub->add_option("--reference", flags->reference, "Unique among the queue's live jobs");
   sub->add_option("--group", flags->group, "Free-form label");
   sub->add_option("--after", flags->after, "ID[,ID...]: run only once these jobs are done");
+  sub->add_option("--unique-for", flags->unique_for,
+                  "With --reference: a job with it created within this long answers instead (1h, 30m)");
+  sub->add_option("--batch", flags->batch, "Join this open batch (spawnq batch open)");
   sub->get_option("--delay")->excludes("--at");
   return {sub, [&ctx, flags] {
             const EnqueueRequest request =

@@ -20,6 +20,12 @@ std::string read_all(std::istream& in) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+void check_text(const std::optional<std::string>& value, const char* flag) {
+  if (value && value->empty()) throw UsageError(std::string(flag) + ": must not be empty");
+}
+
+}  // namespace
+
 std::string checked_payload(const std::string& text) {
   nlohmann::json payload;
   try {
@@ -36,12 +42,6 @@ std::string checked_payload(const std::string& text) {
   }
   return payload.dump();
 }
-
-void check_text(const std::optional<std::string>& value, const char* flag) {
-  if (value && value->empty()) throw UsageError(std::string(flag) + ": must not be empty");
-}
-
-}  // namespace
 
 std::string read_payload_argument(const std::string& value, std::istream& stdin_stream) {
   if (value == "-") return read_all(stdin_stream);
@@ -77,9 +77,13 @@ EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& 
   if (!valid_queue_name(flags.queue)) {
     throw UsageError("--queue: must be 1-56 characters of A-Z a-z 0-9 _ . -, got '" + flags.queue + "'");
   }
-  if (flags.priority < 1 || flags.priority > 10) {
-    throw UsageError("--priority: must be between 1 and 10, got " + std::to_string(flags.priority));
+  if (flags.priority && (*flags.priority < 1 || *flags.priority > 10)) {
+    throw UsageError("--priority: must be between 1 and 10, got " + std::to_string(*flags.priority));
   }
+  if (flags.unique_for && !flags.reference) {
+    throw UsageError("--unique-for: needs --reference (the window holds jobs of the same queue and reference)");
+  }
+  if (flags.batch) require_at_least("--batch", *flags.batch, 1);
   if (flags.max_attempts) require_at_least("--max-attempts", *flags.max_attempts, 1);
   check_text(flags.reference, "--reference");
   check_text(flags.group, "--group");
@@ -94,6 +98,10 @@ EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& 
   request.job_group = flags.group;
   if (flags.after) request.after = parse_job_ids(*flags.after, "--after");
   if (flags.delay) request.delay = parse_duration_flag("--delay", *flags.delay);
+  if (flags.unique_for) {
+    request.unique_for = parse_duration_flag("--unique-for", *flags.unique_for, DurationBound::positive);
+  }
+  request.batch = flags.batch;
   if (flags.at) {
     request.run_at = normalize_timestamp(*flags.at);
     if (!request.run_at) {

@@ -4,6 +4,7 @@
 // that name the flag.
 #pragma once
 
+#include <cstdint>
 #include <istream>
 #include <optional>
 #include <string>
@@ -19,18 +20,23 @@ struct EnqueueFlags {
   std::string job_type;
   std::string queue = "default";
   std::string payload = "{}";  // JSON, @FILE or -
-  int priority = 5;
+  std::optional<int> priority;  // none: the database's default
   std::optional<std::string> delay;
   std::optional<std::string> at;
   std::optional<int> max_attempts;
   std::optional<std::string> reference;
   std::optional<std::string> group;
   std::optional<std::string> after;  // "ID[,ID…]"
+  std::optional<std::string> unique_for;  // a duration, with --reference
+  std::optional<std::int64_t> batch;
 };
 
 // The JSON text behind --payload: the value itself, a file's content
 // (@FILE), or standard input (-).
 std::string read_payload_argument(const std::string& value, std::istream& stdin_stream);
+
+// `text` if it is a JSON object, compacted; else a UsageError naming --payload.
+std::string checked_payload(const std::string& text);
 
 // Validates everything; `payload_text` is what read_payload_argument returned.
 EnqueueRequest to_enqueue_request(const EnqueueFlags& flags, const std::string& payload_text);

@@ -16,6 +16,7 @@ void add_job_filter_flags(CLI::App& command, JobFilterFlags& flags, const std::s
   command.add_option("--type", flags.job_type, "Only jobs of this type");
   command.add_option("--error", flags.error, "Only jobs whose last error contains this text (any case)");
   command.add_option("--since", flags.since, "Created within a duration (1h) or since a timestamp");
+  command.add_option("--batch", flags.batch, "Only members of this batch");
 }
 
 JobFilter to_filter(const JobFilterFlags& flags, const std::vector<JobStatus>& allowed,

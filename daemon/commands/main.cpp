@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
       add_jobs_command(app, ctx),          add_retry_command(app, ctx),
       add_delete_command(app, ctx),        add_workers_command(app, ctx),
       add_hash_password_command(app, ctx), add_web_command(app, ctx),
+      add_batch_command(app, ctx),         add_batches_command(app, ctx),
   };
 
   try {

@@ -46,6 +46,13 @@ void populate(JobDatabase& s) {
   s.db.sql("UPDATE spawnq.jobs SET status = 'processing', attempts = 1, started_at = now(),"
            " worker_id = (SELECT min(id) FROM spawnq.workers), progress = 0.4, progress_message = 'row 4,000 of 10,000'"
            " WHERE id IN (SELECT id FROM spawnq.jobs WHERE queue = 'imports' AND status = 'pending' ORDER BY id LIMIT 2)");
+  const std::string batch = s.db.value("SELECT spawnq.batch_open(on_complete => 'import_report', "
+                                       "description => 'import of 2026-12-01', queue => 'imports')");
+  s.db.sql("SELECT spawnq.enqueue('import_part', queue => 'imports', batch => " + batch +
+           ") FROM generate_series(1, 30)");
+  s.db.sql("UPDATE spawnq.jobs SET status = 'done', finished_at = now() WHERE id IN (SELECT id FROM spawnq.jobs"
+           " WHERE batch_id = " + batch + " ORDER BY id LIMIT 18)");
+  s.db.sql("SELECT spawnq.batch_close(" + batch + ")");
 }
 
 // The populated cluster, its console, and a browser logged in as `user`.
@@ -112,6 +119,9 @@ TEST_CASE("browser: job, failures and daemons pages show what the server rendere
   browser.go(base + "/schedules");
   screenshot(browser, "schedules");
   CHECK(browser.exists("table.schedules"));
+  browser.go(base + "/batches");
+  screenshot(browser, "batches");
+  CHECK(browser.exists("tr[data-batch] svg.batch-bar rect.done"));
   browser.go(base + "/audit");
   screenshot(browser, "audit");
   CHECK(browser.exists("table.audit"));

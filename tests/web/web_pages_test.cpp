@@ -280,3 +280,55 @@ TEST_CASE("methods other than GET, HEAD and POST are 405, and HEAD says the leng
   CHECK(headed.body.empty());
   CHECK(std::stoul(headed.headers.at("content-length")) > 1000);  // the length of the page a GET gets
 }
+
+TEST_CASE("batches show their progress by status and link to their members and callback") {
+  JobDatabase s;
+  const std::string batch = s.db.value(
+      "SELECT spawnq.batch_open(on_complete => 'report', description => 'nightly <import>', "
+      "payload => '{\"secret\": \"s3cr3t-batch\"}')");
+  s.db.sql("SELECT spawnq.enqueue('part', batch => " + batch + ") FROM generate_series(1, 4)");
+  s.db.sql("UPDATE spawnq.jobs SET status = 'done' WHERE id IN (SELECT id FROM spawnq.jobs WHERE batch_id = " + batch +
+           " ORDER BY id LIMIT 2)");
+  s.db.sql("UPDATE spawnq.jobs SET status = 'failed' WHERE id = (SELECT max(id) FROM spawnq.jobs WHERE batch_id = " +
+           batch + ")");
+  const std::string open = s.db.value("SELECT spawnq.batch_open(description => 'other')");
+  s.db.sql("SELECT spawnq.enqueue('unrelated')");
+  {
+    WebConsole web(s.db, web_users_yaml());
+    const auto list = json_of(web.get("/api/batches", kViewer));
+    REQUIRE(list["batches"].size() == 2);
+    CHECK(list["batches"][0]["id"] == std::stoll(open));
+    const auto& b = list["batches"][1];
+    CHECK(b["state"] == "filling");
+    CHECK(b["total"] == 4);
+    CHECK(b["done"] == 2);
+    CHECK(b["failed"] == 1);
+    const std::string page = web.get("/batches", kViewer).body;
+    CHECK(page.find("nightly &lt;import&gt;") != std::string::npos);
+    CHECK(page.find("<rect class=\"done\" x=\"0.00\" y=\"0\" width=\"50.00\"") != std::string::npos);
+    CHECK(page.find("<rect class=\"failed\" x=\"50.00\" y=\"0\" width=\"25.00\"") != std::string::npos);
+    CHECK(page.find("href=\"/jobs?batch=" + batch + "\"") != std::string::npos);
+
+    const auto members = json_of(web.get("/api/jobs?batch=" + batch, kViewer));
+    CHECK(members["jobs"].size() == 4);
+    CHECK(web.get("/jobs?batch=" + batch, kViewer).body.find("Members of <a href=\"/batches/" + batch) !=
+          std::string::npos);
+    CHECK(web.get("/api/jobs?batch=x", kViewer).status == 400);
+
+    s.db.sql("UPDATE spawnq.jobs SET status = 'done' WHERE batch_id = " + batch + " AND status = 'pending'");
+    s.db.sql("SELECT spawnq.batch_close(" + batch + ")");
+    const auto one = json_of(web.get("/api/batches/" + batch, kViewer));
+    CHECK(one["state"] == "complete");
+    CHECK(one["payload"]["secret"] == "s3cr3t-batch");
+    const std::string callback = std::to_string(one["complete_job_id"].get<JobId>());
+    CHECK(web.get("/batches/" + batch, kViewer).body.find("report → <a href=\"/jobs/" + callback + "\"") !=
+          std::string::npos);
+    CHECK(web.get("/api/batches/999999", kViewer).status == 404);
+  }
+  WebConsole hidden(s.db, web_users_yaml() + "  show_payloads: false\n");
+  for (const std::string& path : {std::string("/api/batches"), "/batches/" + batch, "/api/batches/" + batch}) {
+    const HttpAnswer answer = hidden.get(path, kViewer);
+    CHECK(answer.status == 200);
+    CHECK(answer.body.find("s3cr3t") == std::string::npos);
+  }
+}

@@ -61,6 +61,7 @@ std::string jobs_url(const JobFilterText& text, const std::optional<std::string>
   add_param(url, "type", text.job_type);
   add_param(url, "error", text.error);
   add_param(url, "since", text.since);
+  add_param(url, "batch", text.batch);
   add_param(url, "error_group", error_group);
   if (before_id) add_param(url, "before_id", std::to_string(*before_id));
   return url;
@@ -76,7 +77,14 @@ std::string render_jobs(const PageFrame& frame, const JobsView& view, const Abil
   if (view.error_group) {
     body += "<input type=\"hidden\" name=\"error_group\" value=\"" + escape_html(*view.error_group) + "\">";
   }
+  if (view.text.batch) {
+    body += "<input type=\"hidden\" name=\"batch\" value=\"" + escape_html(*view.text.batch) + "\">";
+  }
   body += "<button type=\"submit\">filter</button> <a href=\"/jobs\">clear</a></form>";
+  if (view.text.batch) {
+    body += "<p>Members of <a href=\"/batches/" + escape_html(*view.text.batch) + "\">batch " +
+            escape_html(*view.text.batch) + "</a></p>";
+  }
   if (view.error_group) body += "<p>Failed as: <code>" + escape_html(*view.error_group) + "</code></p>";
 
   // Tabs: every status with its count under the other filters.

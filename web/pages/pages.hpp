@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/audit_log.hpp"
+#include "common/batch_store.hpp"
 #include "common/job_admin.hpp"
 #include "common/job_bulk.hpp"
 #include "common/job_search.hpp"
@@ -65,6 +66,9 @@ std::string render_schedules(const PageFrame& frame, const std::vector<ScheduleV
                              const Abilities& can);
 
 std::string render_audit(const PageFrame& frame, const AuditPage& page);
+
+std::string render_batches(const PageFrame& frame, const std::vector<Batch>& batches);
+std::string render_batch(const PageFrame& frame, const Batch& batch, bool show_payload);
 
 // "Retry the oldest 1,000 of 10,000+ jobs that match?" with the button that
 // does it; what a bulk action on a whole filter asks first.
