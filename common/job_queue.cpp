@@ -19,11 +19,12 @@ JobId JobQueue::enqueue(const EnqueueRequest& request) {
 }
 
 std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, WorkerId worker,
-                                        int default_max_attempts, const ClaimLimits& limits) {
+                                        const MaxAttempts& max_attempts, const ClaimLimits& limits) {
   pqxx::work w(conn_);
   pqxx::result rows;
+  const std::string types = nlohmann::json(max_attempts.types).dump();
   if (limits.empty()) {
-    rows = sql_.exec(w, "claim", queue, limit, worker, default_max_attempts);
+    rows = sql_.exec(w, "claim", queue, limit, worker, max_attempts.queue, types, max_attempts.queue_level);
   } else {
     // Locks first, in a statement of their own: the claim's snapshot must be
     // taken after them, or it could miss what the daemon before us claimed.
@@ -43,7 +44,8 @@ std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, Wor
       rules["global"] = *limits.global_max;
     }
     for (const std::string& key : keys) sql_.exec(w, "limit_lock", key);
-    rows = sql_.exec(w, "claim_limited", queue, limit, worker, default_max_attempts, rules.dump());
+    rows = sql_.exec(w, "claim_limited", queue, limit, worker, max_attempts.queue, rules.dump(), types,
+                     max_attempts.queue_level);
   }
   w.commit();
   std::vector<ClaimedJob> jobs;

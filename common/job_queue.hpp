@@ -52,6 +52,17 @@ struct ClaimLimits {
   bool empty() const { return types.empty() && !global_max; }
 };
 
+// What a claim fills into a job that has no max_attempts of its own: its
+// handler's for its type, else the queue's (`queue_level`: "queue" when the
+// queue's entry set it, "default" when it is the global default). The claim
+// records which in max_attempts_from (migration 013).
+struct MaxAttempts {
+  MaxAttempts(int queue_value = 5) : queue(queue_value) {}  // NOLINT: a bare number is the queue's
+  int queue;
+  std::string queue_level = "default";
+  std::map<std::string, int> types;
+};
+
 class JobQueue {
  public:
   JobQueue(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
@@ -63,9 +74,9 @@ class JobQueue {
 
   // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;
   // priority DESC, available_at, id), counting the attempt and opening its
-  // attempt row. A job without max_attempts gets `default_max_attempts`.
+  // attempt row. A job without max_attempts gets one from `max_attempts`.
   std::vector<ClaimedJob> claim(const std::string& queue, int limit, WorkerId worker,
-                                int default_max_attempts, const ClaimLimits& limits = {});
+                                const MaxAttempts& max_attempts, const ClaimLimits& limits = {});
 
   // Writes how an attempt ended. False when the fence did not hold (the job
   // moved on meanwhile): nothing was written, and nothing should be retried.

@@ -76,10 +76,16 @@ const std::string kPickLimited =
     "  SELECT id FROM allowed, queue_room WHERE allowed.overall <= queue_room.free"
     "   ORDER BY allowed.overall LIMIT $2),";
 
-const std::string kClaimTail =
+// `types` and `level`: the placeholders of MaxAttempts's per-type values
+// (jsonb) and of its queue level, after those of the pick.
+std::string claim_tail(const std::string& types, const std::string& level) {
+  return
     " claimed AS ("
     "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
-    "         max_attempts = COALESCE(j.max_attempts, $4), worker_id = $3,"
+    "         max_attempts = COALESCE(j.max_attempts, (" + types + "::jsonb->>j.job_type)::int, $4),"
+    "         max_attempts_from = CASE WHEN j.max_attempts IS NOT NULL THEN COALESCE(j.max_attempts_from, 'job')"
+    "                                  WHEN " + types + "::jsonb ? j.job_type THEN 'handler' ELSE " + level + " END,"
+    "         worker_id = $3,"
     "         started_at = now(), finished_at = NULL, progress = NULL"
     "    FROM picked WHERE j.id = picked.id"
     "  RETURNING j.*),"
@@ -89,6 +95,7 @@ const std::string kClaimTail =
     " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
     "        reference, job_group"
     "   FROM claimed ORDER BY priority DESC, available_at, id";
+}
 
 }  // namespace
 
@@ -99,8 +106,8 @@ const std::vector<Statement>& job_queue_statements() {
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
        " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[],"
        " unique_for => $11::interval, batch => $12)"},
-      {"claim", kClaimHead + kPickPlain + kClaimTail},
-      {"claim_limited", kClaimHead + kPickLimited + kClaimTail},
+      {"claim", kClaimHead + kPickPlain + claim_tail("$5", "$6")},
+      {"claim_limited", kClaimHead + kPickLimited + claim_tail("$6", "$7")},
       // Claims of limited job types (and of a queue with global_max_workers)
       // take these first, in key order, so that counting and claiming are
       // one step across every daemon; released at commit.

@@ -11,7 +11,7 @@ const QueueConfig* Config::find_queue(const std::string& name) const {
 
 QueueConfig Config::settings_for(const std::string& name) const {
   if (const QueueConfig* queue = find_queue(name)) return *queue;
-  return QueueConfig{name, default_max_workers, default_timeout, default_max_attempts, backoff, {}, {}};
+  return QueueConfig{name, default_max_workers, default_timeout, default_max_attempts, backoff, {}, {}, {}};
 }
 
 EnqueueRequest scheduled_job(const ScheduleConfig& schedule) {

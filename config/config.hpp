@@ -41,6 +41,11 @@ struct QueueConfig {
   std::vector<Duration> backoff;
   JobLimits limits;  // for every job of the queue; a handler's own win key by key
   std::optional<int> global_max_workers;  // processing at once across every daemon
+  // Which of timeout, max_attempts and backoff the queue's own entry set;
+  // the others are the global defaults (for `show`, config/job_policy).
+  struct OwnKeys {
+    bool timeout = false, max_attempts = false, backoff = false;
+  } own;
 };
 
 // Settings of a job type. With a command it is served by that external
@@ -52,6 +57,8 @@ struct HandlerConfig {
   std::map<std::string, std::string> env;
   std::string working_dir;  // empty: the runner's own
   std::optional<Duration> timeout;
+  std::optional<int> max_attempts;             // over the queue's
+  std::optional<std::vector<Duration>> backoff;  // over the queue's
   JobLimits limits;
   std::optional<RunAs> run_as;  // user:/group:, resolved to ids at load
   // Enforced by the claim across every daemon: at most this many of the type

@@ -70,6 +70,11 @@ void emit_handler(YAML::Emitter& out, const HandlerConfig& handler) {
   if (!handler.working_dir.empty()) {
     out << YAML::Key << "working_dir" << YAML::Value << handler.working_dir;
   }
+  if (handler.max_attempts) out << YAML::Key << "max_attempts" << YAML::Value << *handler.max_attempts;
+  if (handler.backoff) {
+    out << YAML::Key << "backoff" << YAML::Value;
+    emit_durations(out, *handler.backoff);
+  }
   if (handler.timeout) {
     out << YAML::Key << "timeout" << YAML::Value << format_duration(*handler.timeout);
   }

@@ -107,6 +107,7 @@ std::vector<QueueConfig> read_queues(const YamlField& field, const Config& confi
         with(f, "timeout", [&](const YamlField& v) { queue.timeout = v.as_duration(kOneMs); });
         with(f, "max_attempts", [&](const YamlField& v) { queue.max_attempts = v.as_int(1); });
         with(f, "backoff", [&](const YamlField& v) { queue.backoff = v.as_duration_list(); });
+        queue.own = {f.count("timeout") > 0, f.count("max_attempts") > 0, f.count("backoff") > 0};
       }
       queues.push_back(std::move(queue));
     }
@@ -120,7 +121,8 @@ HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
   HandlerConfig handler;
   handler.job_type = job_type;
   const Fields f = body.fields(
-      {"command", "env", "working_dir", "timeout", "limits", "user", "group", "max_concurrency", "rate"});
+      {"command", "env", "working_dir", "timeout", "max_attempts", "backoff", "limits", "user", "group",
+       "max_concurrency", "rate"});
   with(f, "max_concurrency", [&](const YamlField& v) { handler.max_concurrency = v.as_int(1); });
   with(f, "rate", [&](const YamlField& v) {
     const Fields rate = v.fields({"limit", "per"});
@@ -149,6 +151,8 @@ HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
     handler.working_dir = dir.string();
   });
   with(f, "timeout", [&](const YamlField& v) { handler.timeout = v.as_duration(kOneMs); });
+  with(f, "max_attempts", [&](const YamlField& v) { handler.max_attempts = v.as_int(1); });
+  with(f, "backoff", [&](const YamlField& v) { handler.backoff = v.as_duration_list(); });
   return handler;
 }
 

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "common/errors.hpp"
+#include "config/job_policy.hpp"
 
 namespace spawnq {
 namespace {
@@ -38,6 +39,36 @@ void print_text(const JobDetails& details) {
   }
 }
 
+// Which level gave the job each setting (config/job_policy): the database's
+// record for max_attempts once claimed, the config in use for the rest.
+nlohmann::ordered_json policy_of(const nlohmann::ordered_json& job, const Config& config) {
+  const std::string job_type = job.value("job_type", "");
+  const QueueConfig queue = config.settings_for(job.value("queue", "default"));
+  nlohmann::ordered_json max_attempts;
+  if (job["max_attempts_from"].is_string()) {
+    max_attempts = {{"value", job["max_attempts"]}, {"from", job["max_attempts_from"]}};
+  } else if (job["max_attempts"].is_number()) {
+    max_attempts = {{"value", job["max_attempts"]}, {"from", "job"}};
+  } else {
+    const auto resolved = max_attempts_for(config, queue, job_type);
+    max_attempts = {{"value", resolved.value}, {"from", to_string(resolved.level)}};
+  }
+  const auto timeout = timeout_for(config, queue, job_type);
+  const auto backoff = backoff_for(config, queue, job_type);
+  nlohmann::ordered_json delays = nlohmann::ordered_json::array();
+  for (const Duration d : backoff.value) delays.push_back(format_duration(d));
+  return {{"max_attempts", max_attempts},
+          {"timeout", {{"value", format_duration(timeout.value)}, {"from", to_string(timeout.level)}}},
+          {"backoff", {{"value", delays}, {"from", to_string(backoff.level)}}}};
+}
+
+void print_policy(const nlohmann::ordered_json& policy) {
+  std::cout << "\npolicy (from job, handler, queue or default):\n";
+  for (const auto& [key, setting] : policy.items()) {
+    std::cout << "  " << key << ": " << text_of(setting["value"]) << " (" << text_of(setting["from"]) << ")\n";
+  }
+}
+
 }  // namespace
 
 Command add_show_command(CLI::App& app, CommandContext& ctx) {
@@ -48,12 +79,15 @@ Command add_show_command(CLI::App& app, CommandContext& ctx) {
   return {sub, [&ctx, flags] {
             const auto details = ctx.store().admin().show(flags->id);
             if (!details) throw RuntimeFailure("job " + std::to_string(flags->id) + " not found");
+            const auto policy = policy_of(details->job, ctx.config());
             if (flags->json) {
               nlohmann::ordered_json document = details->job;
+              document["policy"] = policy;
               document["attempt_history"] = details->attempts;
               std::cout << document.dump(2) << "\n";
             } else {
               print_text(*details);
+              print_policy(policy);
             }
           }};
 }

@@ -21,4 +21,13 @@ bool frees_limited_room(const ClaimLimits& limits, const std::string& job_type) 
   return rule != limits.types.end() && rule->second.max_running.has_value();
 }
 
+MaxAttempts claim_max_attempts(const Config& config, const QueueConfig& queue) {
+  MaxAttempts max_attempts(queue.max_attempts);
+  max_attempts.queue_level = queue.own.max_attempts ? "queue" : "default";
+  for (const auto& [job_type, handler] : config.handlers) {
+    if (handler.max_attempts) max_attempts.types[job_type] = *handler.max_attempts;
+  }
+  return max_attempts;
+}
+
 }  // namespace spawnq

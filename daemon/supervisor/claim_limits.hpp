@@ -14,4 +14,8 @@ ClaimLimits claim_limits(const Config& config, const QueueConfig& queue);
 // waiting for, so that they should be told to claim again.
 bool frees_limited_room(const ClaimLimits& limits, const std::string& job_type);
 
+// What the queue's claims fill into a job without max_attempts: each
+// handler's that sets one, else the queue's (config/job_policy's order).
+MaxAttempts claim_max_attempts(const Config& config, const QueueConfig& queue);
+
 }  // namespace spawnq

@@ -1,6 +1,7 @@
 #include "job_plan.hpp"
 
 #include "common/envelope.hpp"
+#include "config/job_policy.hpp"
 
 namespace spawnq {
 namespace {
@@ -29,7 +30,8 @@ Envelope envelope_of(const ClaimedJob& job, const JobPlan& plan, const HandlerCo
 JobPlan plan_without_environment(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
   const HandlerConfig* handler = handler_for(config, job.job_type);
   JobPlan plan;
-  plan.timeout = handler && handler->timeout ? *handler->timeout : queue.timeout;
+  plan.timeout = timeout_for(config, queue, job.job_type).value;
+  plan.backoff = backoff_for(config, queue, job.job_type).value;
   plan.limits = handler ? merged_limits(queue.limits, handler->limits) : queue.limits;
   plan.envelope = format_envelope(envelope_of(job, plan, handler), job.payload);
   return plan;

@@ -1,6 +1,6 @@
 // JobPlan is everything the config says about running one claimed job,
 // worked out once when it is claimed and kept with it while it runs: its
-// time limit, its limits (the handler's put over the queue's, key by key),
+// time limit and backoff, its limits (the handler's put over the queue's, key by key),
 // the envelope handed to job-runner (docs/SPEC.md §4, with a command handler
 // resolved here so that the runner reads no config) and its environment.
 // Pure functions over values.
@@ -16,7 +16,8 @@
 namespace spawnq {
 
 struct JobPlan {
-  std::chrono::milliseconds timeout{0};  // the handler's, else the queue's
+  std::chrono::milliseconds timeout{0};  // the handler's, else the queue's (config/job_policy)
+  std::vector<std::chrono::milliseconds> backoff;  // the same
   JobLimits limits;
   std::string envelope;
   std::vector<std::string> environment;

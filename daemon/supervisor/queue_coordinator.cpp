@@ -6,6 +6,7 @@
 
 #include "common/connection.hpp"
 #include "common/utf8.hpp"
+#include "config/job_policy.hpp"
 
 namespace spawnq {
 namespace {
@@ -26,6 +27,7 @@ QueueCoordinator::QueueCoordinator(boost::asio::io_context& loop, DbExecutor& db
       outcomes_(outcomes),
       settings_(std::move(settings)),
       limits_(claim_limits(*settings_.config, settings_.queue)),
+      max_attempts_(claim_max_attempts(*settings_.config, settings_.queue)),
       poll_timer_(loop) {}
 
 void QueueCoordinator::start(WorkerId worker) {
@@ -60,7 +62,7 @@ void QueueCoordinator::claim() {
   claim_again_ = false;
   const std::string queue = name();
   const WorkerId worker = worker_;
-  const int max_attempts = settings_.queue.max_attempts;
+  const MaxAttempts max_attempts = max_attempts_;
   std::vector<JobId> known;
   if (must_reconcile_) {
     // Ours: the jobs running, and those whose outcome is still to be written
@@ -156,7 +158,8 @@ void QueueCoordinator::refuse_start(const ClaimedJob& job, const std::string& wh
   facts.result = ResultLine{ResultLine::Kind::retry, why, std::nullopt};
   facts.attempt = job.attempt;
   facts.max_attempts = job.max_attempts;
-  record(job, worker_, decide_outcome(facts, settings_.queue.backoff), nullptr, std::nullopt);
+  const auto backoff = backoff_for(*settings_.config, settings_.queue, job.job_type).value;
+  record(job, worker_, decide_outcome(facts, backoff), nullptr, std::nullopt);
 }
 
 // 3. Reap: the child is gone; decide what it means.
@@ -173,7 +176,7 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   AttemptFacts facts{exit.status, exit.result,  exit.timed_out, exit.interrupted,
                      run.cancelling, run.plan.timeout, job.attempt,     job.max_attempts};
   if (exit.counts_limits) facts.limit_hit = describe_limit_hit(exit.limit_hits, run.plan.limits);
-  const Decision decision = decide_outcome(facts, settings_.queue.backoff);
+  const Decision decision = decide_outcome(facts, run.plan.backoff);
   settings_.metrics->finished(name(), decision.next, exit.elapsed);
   record(job, run.worker, decision, &exit, run.child->pid());
   claim();  // a slot is free

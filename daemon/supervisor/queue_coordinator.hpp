@@ -91,6 +91,7 @@ class QueueCoordinator {
   OutcomeWriter& outcomes_;
   const Settings settings_;
   const ClaimLimits limits_;  // enforced by every claim, across daemons
+  const MaxAttempts max_attempts_;  // filled in by every claim
   WorkerId worker_ = 0;
   std::map<JobId, Running> running_;
   bool started_ = false;

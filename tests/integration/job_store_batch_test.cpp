@@ -24,9 +24,9 @@ std::string claim_sql() {
 // The plan PostgreSQL picks for a claim of `limit` jobs, as text.
 std::string claim_plan(Store& s, const std::string& plan_cache_mode) {
   s.db.sql("SET plan_cache_mode = " + plan_cache_mode);
-  s.db.sql("PREPARE plan_probe (text, int, bigint, int) AS " + claim_sql());
+  s.db.sql("PREPARE plan_probe (text, int, bigint, int, jsonb, text) AS " + claim_sql());
   std::string plan;
-  for (const auto& row : s.db.sql("EXPLAIN EXECUTE plan_probe('default', 8, " + std::to_string(s.worker) + ", 5)")) {
+  for (const auto& row : s.db.sql("EXPLAIN EXECUTE plan_probe('default', 8, " + std::to_string(s.worker) + ", 5, '{}', 'default')")) {
     plan += row[0].as<std::string>() + "\n";
   }
   s.db.sql("DEALLOCATE plan_probe");
