@@ -171,9 +171,12 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
               "max_attempts, backoff, limits, global_max_workers)");
   check_error("database:\n  uri: x\n",
               "test.yaml:2: database.uri: unknown key (known keys: url, pooler, session_url)");
+  check_error("handlers:\n  h:\n    max_attempts: 0\n",
+              "test.yaml:3: handlers.h.max_attempts: must be ≥ 1, got 0");
+  check_error("handlers:\n  h:\n    backoff: []\n", "test.yaml:3: handlers.h.backoff: must list at least one duration");
   check_error("handlers:\n  h:\n    command: [./handler.sh]\n    cmd: x\n",
-              "test.yaml:4: handlers.h.cmd: unknown key (known keys: command, env, working_dir, timeout, limits, "
-              "user, group, max_concurrency, rate)");
+              "test.yaml:4: handlers.h.cmd: unknown key (known keys: command, env, working_dir, timeout, "
+              "max_attempts, backoff, limits, user, group, max_concurrency, rate)");
 }
 
 TEST_CASE("wrong types are errors") {
