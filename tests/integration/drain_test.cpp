@@ -40,9 +40,13 @@ TEST_CASE_METHOD(JobDatabase, "daemon: a second Ctrl-C during a drain stops runn
 }
 
 TEST_CASE_METHOD(JobDatabase, "daemon: spawnq workers shows each daemon serving, then draining, and a silent one dead") {
-  // No stuck-job check while the test reads: it would forget the silent daemon.
+  // The daemon must not forget the silent one while the test reads: no
+  // periodic check, and a stuck_job_timeout longer than its silence for the
+  // sweep the daemon makes once at start (on a loaded machine that sweep may
+  // run after the row below is inserted). The CLI reads with the default
+  // timeout, so to it the row is declared dead.
   DaemonProcess daemon(db.url(), "poll_interval: 200ms\nheartbeat_interval: 200ms\nshutdown_timeout: 60s\n"
-                                 "stuck_check_interval: 1h\n"
+                                 "stuck_check_interval: 1h\nstuck_job_timeout: 2h\n"
                                  "queues:\n  default: { max_workers: 2 }\n  mail: { max_workers: 1 }\n");
   const JobId id = enqueue(store, "sleep", R"({"seconds": 60})");
   REQUIRE(wait_until([&] { return daemon.runner_pid(id).has_value(); }, 10s));
