@@ -24,7 +24,8 @@ std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, Wor
   pqxx::result rows;
   const std::string types = nlohmann::json(max_attempts.types).dump();
   if (limits.empty()) {
-    rows = sql_.exec(w, "claim", queue, limit, worker, max_attempts.queue, types, max_attempts.queue_level);
+    rows = sql_.exec(w, limits.fair ? "claim_fair" : "claim", queue, limit, worker, max_attempts.queue, types,
+                     max_attempts.queue_level);
   } else {
     // Locks first, in a statement of their own: the claim's snapshot must be
     // taken after them, or it could miss what the daemon before us claimed.
@@ -43,8 +44,12 @@ std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, Wor
       keys.insert("queue:" + queue);
       rules["global"] = *limits.global_max;
     }
+    if (limits.group_max) {
+      keys.insert("queue:" + queue);
+      rules["group_max"] = *limits.group_max;
+    }
     for (const std::string& key : keys) sql_.exec(w, "limit_lock", key);
-    rows = sql_.exec(w, "claim_limited", queue, limit, worker, max_attempts.queue, rules.dump(), types,
+    rows = sql_.exec(w, limits.fair ? "claim_limited_fair" : "claim_limited", queue, limit, worker, max_attempts.queue, rules.dump(), types,
                      max_attempts.queue_level);
   }
   w.commit();

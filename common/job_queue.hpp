@@ -40,7 +40,9 @@ struct EnqueueRequest {
 
 // Limits a claim enforces across every daemon (issue 7): per job type, at
 // most `max_running` processing anywhere and `rate` starts per `per`; per
-// queue, at most `global_max` processing. Empty: a plain claim.
+// queue, at most `global_max` processing, and per job group of the queue at
+// most `group_max`. Empty: a plain claim. `fair`: the claim takes jobs
+// round-robin across job groups (fair_rank) instead of by available_at.
 struct TypeLimit {
   std::optional<int> max_running;
   std::optional<int> rate;
@@ -49,7 +51,9 @@ struct TypeLimit {
 struct ClaimLimits {
   std::map<std::string, TypeLimit> types;
   std::optional<int> global_max;
-  bool empty() const { return types.empty() && !global_max; }
+  std::optional<int> group_max;
+  bool fair = false;
+  bool empty() const { return types.empty() && !global_max && !group_max; }
 };
 
 // What a claim fills into a job that has no max_attempts of its own: its
@@ -73,7 +77,7 @@ class JobQueue {
   JobId enqueue(const EnqueueRequest& request);
 
   // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;
-  // priority DESC, available_at, id), counting the attempt and opening its
+  // priority DESC, then available_at or, when `limits.fair`, fair_rank; id), counting the attempt and opening its
   // attempt row. A job without max_attempts gets one from `max_attempts`.
   std::vector<ClaimedJob> claim(const std::string& queue, int limit, WorkerId worker,
                                 const MaxAttempts& max_attempts, const ClaimLimits& limits = {});

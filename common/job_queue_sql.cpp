@@ -26,24 +26,33 @@ const std::string kClaimHead =
     "WITH me AS ("
     "  UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $3 RETURNING id),";
 
-// Runnable rows of the queue, in claim order; served by jobs_claim_idx.
+// Runnable rows of the queue; in claim order they are served by
+// jobs_claim_idx, or by jobs_fair_claim_idx for a fair queue.
 const std::string kEligible =
-    "  SELECT id, job_type, priority, available_at FROM spawnq.jobs"
+    "  SELECT id, job_type, job_group, priority, available_at, fair_rank FROM spawnq.jobs"
     "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
     "     AND blocked_by = 0"
     "     AND EXISTS (SELECT 1 FROM me)"
     "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = $1)";
 
-const std::string kPickPlain =
-    " picked AS (" + kEligible +
-    "   ORDER BY priority DESC, available_at, id"
-    "   LIMIT $2 FOR UPDATE SKIP LOCKED),";
+// The claim orders: strictly by priority and age, or by priority and then
+// round-robin across job groups (fair_by: group; migration 014).
+const std::string kStrictOrder = "priority DESC, available_at, id";
+const std::string kFairOrder = "priority DESC, fair_rank, id";
 
-// $5: {"types": {TYPE: {"max": N, "rate": N, "per_s": S}}, "global": N}.
-// Room per limited type (running anywhere, and started within the rate
-// window) and in the queue; types without room are skipped, so other types
+std::string pick_plain(const std::string& order) {
+  return " picked AS (" + kEligible +
+         "   ORDER BY " + order +
+         "   LIMIT $2 FOR UPDATE SKIP LOCKED),";
+}
+
+// $5: {"types": {TYPE: {"max": N, "rate": N, "per_s": S}}, "global": N,
+// "group_max": N}. Room per limited type (running anywhere, and started
+// within the rate window), per job group of the queue, and in the queue;
+// types and groups without room are skipped before the pick, so the others
 // are not held up behind them.
-const std::string kPickLimited =
+std::string pick_limited(const std::string& order) {
+  return
     " rules AS ("
     "  SELECT key AS job_type, (value->>'max')::int AS max_running, (value->>'rate')::int AS rate_limit,"
     "         (value->>'per_s')::float8 AS per_s"
@@ -57,28 +66,40 @@ const std::string kPickLimited =
     "                                       AND j.started_at > now() - make_interval(secs => r.per_s)), 2147483647)"
     "         ) AS free"
     "    FROM rules r),"
+    " group_room AS ("
+    "  SELECT COALESCE(j.job_group, '') AS job_group, ($5::jsonb->>'group_max')::int - count(*) AS free"
+    "    FROM spawnq.jobs j"
+    "   WHERE j.queue = $1 AND j.status = 'processing' AND $5::jsonb ? 'group_max'"
+    "   GROUP BY 1),"
     " queue_room AS ("
     "  SELECT COALESCE(($5::jsonb->>'global')::int - (SELECT count(*) FROM spawnq.jobs j"
     "                                                  WHERE j.queue = $1 AND j.status = 'processing'),"
     "                  2147483647) AS free),"
     " candidates AS (" + kEligible +
     "     AND NOT EXISTS (SELECT 1 FROM room WHERE room.job_type = jobs.job_type AND room.free <= 0)"
-    "   ORDER BY priority DESC, available_at, id"
+    "     AND NOT EXISTS (SELECT 1 FROM group_room g"
+    "                      WHERE g.job_group = COALESCE(jobs.job_group, '') AND g.free <= 0)"
+    "   ORDER BY " + order +
     "   LIMIT $2 * 4 + 32 FOR UPDATE SKIP LOCKED),"
     " ranked AS ("
-    "  SELECT c.*, row_number() OVER (PARTITION BY c.job_type ORDER BY c.priority DESC, c.available_at, c.id) AS nth"
+    "  SELECT c.*, row_number() OVER (PARTITION BY c.job_type ORDER BY " + order + ") AS nth,"
+    "         row_number() OVER (PARTITION BY COALESCE(c.job_group, '') ORDER BY " + order + ") AS nth_in_group"
     "    FROM candidates c),"
     " allowed AS ("
-    "  SELECT k.id, row_number() OVER (ORDER BY k.priority DESC, k.available_at, k.id) AS overall"
+    "  SELECT k.id, row_number() OVER (ORDER BY " + order + ") AS overall"
     "    FROM ranked k LEFT JOIN room ON room.job_type = k.job_type"
-    "   WHERE room.free IS NULL OR k.nth <= room.free),"
+    "         LEFT JOIN group_room g ON g.job_group = COALESCE(k.job_group, '')"
+    "   WHERE (room.free IS NULL OR k.nth <= room.free)"
+    "     AND k.nth_in_group <= COALESCE(g.free, ($5::jsonb->>'group_max')::int, 2147483647)),"
     " picked AS ("
     "  SELECT id FROM allowed, queue_room WHERE allowed.overall <= queue_room.free"
     "   ORDER BY allowed.overall LIMIT $2),";
+}
 
 // `types` and `level`: the placeholders of MaxAttempts's per-type values
 // (jsonb) and of its queue level, after those of the pick.
-std::string claim_tail(const std::string& types, const std::string& level) {
+// `order`: the claim's, for the order the jobs are started in.
+std::string claim_tail(const std::string& types, const std::string& level, const std::string& order) {
   return
     " claimed AS ("
     "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
@@ -94,7 +115,7 @@ std::string claim_tail(const std::string& types, const std::string& level) {
     "  SELECT id, attempts, $3, (SELECT host FROM spawnq.workers WHERE id = $3) FROM claimed)"
     " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
     "        reference, job_group"
-    "   FROM claimed ORDER BY priority DESC, available_at, id";
+    "   FROM claimed ORDER BY " + order;
 }
 
 }  // namespace
@@ -106,8 +127,10 @@ const std::vector<Statement>& job_queue_statements() {
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
        " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[],"
        " unique_for => $11::interval, batch => $12)"},
-      {"claim", kClaimHead + kPickPlain + claim_tail("$5", "$6")},
-      {"claim_limited", kClaimHead + kPickLimited + claim_tail("$6", "$7")},
+      {"claim", kClaimHead + pick_plain(kStrictOrder) + claim_tail("$5", "$6", kStrictOrder)},
+      {"claim_fair", kClaimHead + pick_plain(kFairOrder) + claim_tail("$5", "$6", kFairOrder)},
+      {"claim_limited", kClaimHead + pick_limited(kStrictOrder) + claim_tail("$6", "$7", kStrictOrder)},
+      {"claim_limited_fair", kClaimHead + pick_limited(kFairOrder) + claim_tail("$6", "$7", kFairOrder)},
       // Claims of limited job types (and of a queue with global_max_workers)
       // take these first, in key order, so that counting and claiming are
       // one step across every daemon; released at commit.

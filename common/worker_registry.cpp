@@ -10,12 +10,40 @@ namespace spawnq {
 
 WorkerId WorkerRegistry::register_worker(const WorkerIdentity& identity,
                                          const std::vector<std::string>& queues, const std::string& version,
-                                         const std::map<std::string, int>& max_workers) {
+                                         const std::map<std::string, int>& max_workers,
+                                         const std::vector<TypeDefault>& defaults) {
   pqxx::work w(conn_);
   const auto row = sql_.exec1(w, "register_worker", identity.host, identity.pid, to_text_array(queues), version,
                               identity.boot_id, identity.pid_namespace, nlohmann::json(max_workers).dump());
+  const auto worker = row[0].as<WorkerId>();
+  nlohmann::json rows = nlohmann::json::array();
+  for (const TypeDefault& d : defaults) {
+    rows.push_back({{"job_type", d.job_type}, {"priority", json_or_null(d.priority)},
+                    {"max_attempts", json_or_null(d.max_attempts)}, {"backoff_s", json_or_null(d.backoff_s)},
+                    {"timeout_s", json_or_null(d.timeout_s)}});
+  }
+  sql_.exec0(w, "publish_type_defaults", worker, identity.host, rows.dump());
   w.commit();
-  return row[0].as<WorkerId>();
+  return worker;
+}
+
+std::vector<PublishedDefault> WorkerRegistry::published_defaults() {
+  pqxx::work w(conn_);
+  const auto rows = sql_.exec(w, "published_type_defaults");
+  w.commit();
+  std::vector<PublishedDefault> published;
+  for (const auto& row : rows) {
+    PublishedDefault p;
+    p.worker = row[0].as<WorkerId>();
+    p.host = row[1].as<std::string>();
+    p.values.job_type = row[2].as<std::string>();
+    p.values.priority = optional_field<int>(row[3]);
+    p.values.max_attempts = optional_field<int>(row[4]);
+    if (!row[5].is_null()) p.values.backoff_s = nlohmann::json::parse(row[5].c_str()).get<std::vector<double>>();
+    p.values.timeout_s = optional_field<double>(row[6]);
+    published.push_back(std::move(p));
+  }
+  return published;
 }
 
 void WorkerRegistry::remove_worker(WorkerId worker) {

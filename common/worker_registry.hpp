@@ -47,14 +47,39 @@ struct HeartbeatResult {
   std::vector<std::string> paused;      // every paused queue, in case a notification was missed
 };
 
+// What a daemon's handlers give jobs of a type that do not say (migration
+// 014's spawnq.type_defaults): published at registration, read by
+// enqueue() for the priority and by `check-config --published`.
+struct TypeDefault {
+  std::string job_type;
+  std::optional<int> priority;
+  std::optional<int> max_attempts;
+  std::optional<std::vector<double>> backoff_s;
+  std::optional<double> timeout_s;
+  bool operator==(const TypeDefault&) const = default;
+};
+
+// One daemon's published defaults, as `check-config --published` reads them.
+struct PublishedDefault {
+  WorkerId worker = 0;
+  std::string host;
+  TypeDefault values;
+};
+
 class WorkerRegistry {
  public:
   WorkerRegistry(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
 
   // `max_workers`: how many jobs of each queue this daemon runs at once, for
-  // the console's "running / max" across the cluster.
+  // the console's "running / max" across the cluster. `defaults` are
+  // published in the same transaction, and those of daemons whose rows are
+  // gone are forgotten.
   WorkerId register_worker(const WorkerIdentity& identity, const std::vector<std::string>& queues,
-                           const std::string& version, const std::map<std::string, int>& max_workers = {});
+                           const std::string& version, const std::map<std::string, int>& max_workers = {},
+                           const std::vector<TypeDefault>& defaults = {});
+
+  // The defaults published by registered daemons, by job type and worker.
+  std::vector<PublishedDefault> published_defaults();
 
   void remove_worker(WorkerId worker);
 

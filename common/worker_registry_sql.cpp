@@ -8,6 +8,22 @@ const std::vector<Statement>& worker_registry_statements() {
       {"register_worker",
        "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace, max_workers)"
        " VALUES ($1, $2, $3::text[], $4, $5, $6, $7::jsonb) RETURNING id"},
+      {"publish_type_defaults",
+       // Also forgets the defaults of daemons that are gone: until now they
+       // served producers through the gap of a deploy.
+       "WITH forgotten AS ("
+       "  DELETE FROM spawnq.type_defaults d"
+       "   WHERE NOT EXISTS (SELECT 1 FROM spawnq.workers w WHERE w.id = d.worker_id))"
+       " INSERT INTO spawnq.type_defaults (worker_id, host, job_type, priority, max_attempts, backoff_s, timeout_s)"
+       " SELECT $1, $2, i.job_type, i.priority, i.max_attempts,"
+       "        CASE WHEN jsonb_typeof(i.backoff_s) = 'array'"
+       "             THEN ARRAY(SELECT jsonb_array_elements_text(i.backoff_s)::float8) END, i.timeout_s"
+       "   FROM jsonb_to_recordset($3::jsonb)"
+       "        AS i(job_type text, priority int, max_attempts int, backoff_s jsonb, timeout_s float8)"},
+      {"published_type_defaults",
+       "SELECT d.worker_id, d.host, d.job_type, d.priority, d.max_attempts, to_jsonb(d.backoff_s)::text, d.timeout_s"
+       "  FROM spawnq.type_defaults d JOIN spawnq.workers w ON w.id = d.worker_id"
+       " ORDER BY d.job_type, d.worker_id"},
       {"remove_worker", "DELETE FROM spawnq.workers WHERE id = $1"},
       {"heartbeat", "UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $1 RETURNING id"},
       {"mark_draining",

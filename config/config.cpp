@@ -11,7 +11,13 @@ const QueueConfig* Config::find_queue(const std::string& name) const {
 
 QueueConfig Config::settings_for(const std::string& name) const {
   if (const QueueConfig* queue = find_queue(name)) return *queue;
-  return QueueConfig{name, default_max_workers, default_timeout, default_max_attempts, backoff, {}, {}, {}};
+  QueueConfig queue;
+  queue.name = name;
+  queue.max_workers = default_max_workers;
+  queue.timeout = default_timeout;
+  queue.max_attempts = default_max_attempts;
+  queue.backoff = backoff;
+  return queue;
 }
 
 EnqueueRequest scheduled_job(const ScheduleConfig& schedule) {

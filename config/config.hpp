@@ -41,6 +41,10 @@ struct QueueConfig {
   std::vector<Duration> backoff;
   JobLimits limits;  // for every job of the queue; a handler's own win key by key
   std::optional<int> global_max_workers;  // processing at once across every daemon
+  // fair_by: group claims round-robin across job_group values (migration
+  // 014's fair_rank) instead of strictly by available_at within a priority.
+  bool fair_by_group = false;
+  std::optional<int> group_max_workers;  // processing at once per job_group, across every daemon
   // Which of timeout, max_attempts and backoff the queue's own entry set;
   // the others are the global defaults (for `show`, config/job_policy).
   struct OwnKeys {
@@ -58,6 +62,7 @@ struct HandlerConfig {
   std::string working_dir;  // empty: the runner's own
   std::optional<Duration> timeout;
   std::optional<int> max_attempts;             // over the queue's
+  std::optional<int> priority;                 // for jobs enqueued without one (published, migration 014)
   std::optional<std::vector<Duration>> backoff;  // over the queue's
   JobLimits limits;
   std::optional<RunAs> run_as;  // user:/group:, resolved to ids at load

@@ -60,6 +60,8 @@ void emit_queue(YAML::Emitter& out, const QueueConfig& queue) {
   emit_durations(out, queue.backoff);
   emit_limits(out, queue.limits);
   if (queue.global_max_workers) out << YAML::Key << "global_max_workers" << YAML::Value << *queue.global_max_workers;
+  if (queue.fair_by_group) out << YAML::Key << "fair_by" << YAML::Value << "group";
+  if (queue.group_max_workers) out << YAML::Key << "group_max_workers" << YAML::Value << *queue.group_max_workers;
   out << YAML::EndMap;
 }
 
@@ -70,6 +72,7 @@ void emit_handler(YAML::Emitter& out, const HandlerConfig& handler) {
   if (!handler.working_dir.empty()) {
     out << YAML::Key << "working_dir" << YAML::Value << handler.working_dir;
   }
+  if (handler.priority) out << YAML::Key << "priority" << YAML::Value << *handler.priority;
   if (handler.max_attempts) out << YAML::Key << "max_attempts" << YAML::Value << *handler.max_attempts;
   if (handler.backoff) {
     out << YAML::Key << "backoff" << YAML::Value;

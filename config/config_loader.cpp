@@ -83,6 +83,13 @@ std::optional<RunAs> read_run_as(const Fields& f) {
   return run_as;
 }
 
+// A job priority: 1 (lowest) to 10.
+int read_priority(const YamlField& v) {
+  const int priority = v.as_int(1);
+  if (priority > 10) v.fail("must be 1..10, got " + std::to_string(priority));
+  return priority;
+}
+
 std::vector<QueueConfig> read_queues(const YamlField& field, const Config& config) {
   std::vector<QueueConfig> queues;
   if (field.is_sequence()) {
@@ -100,8 +107,14 @@ std::vector<QueueConfig> read_queues(const YamlField& field, const Config& confi
       QueueConfig queue = config.settings_for(name);
       if (!body.is_null()) {
         const Fields f =
-            body.fields({"max_workers", "timeout", "max_attempts", "backoff", "limits", "global_max_workers"});
+            body.fields({"max_workers", "timeout", "max_attempts", "backoff", "limits", "global_max_workers",
+                         "fair_by", "group_max_workers"});
         with(f, "global_max_workers", [&](const YamlField& v) { queue.global_max_workers = v.as_int(1); });
+        with(f, "group_max_workers", [&](const YamlField& v) { queue.group_max_workers = v.as_int(1); });
+        with(f, "fair_by", [&](const YamlField& v) {
+          if (v.as_string() != "group") v.fail("must be group, got '" + v.as_string() + "'");
+          queue.fair_by_group = true;
+        });
         with(f, "limits", [&](const YamlField& v) { queue.limits = read_limits(v, queue.limits); });
         with(f, "max_workers", [&](const YamlField& v) { queue.max_workers = v.as_int(1); });
         with(f, "timeout", [&](const YamlField& v) { queue.timeout = v.as_duration(kOneMs); });
@@ -122,7 +135,8 @@ HandlerConfig read_handler(const std::string& job_type, const YamlField& body,
   handler.job_type = job_type;
   const Fields f = body.fields(
       {"command", "env", "working_dir", "timeout", "max_attempts", "backoff", "limits", "user", "group",
-       "max_concurrency", "rate"});
+       "max_concurrency", "rate", "priority"});
+  with(f, "priority", [&](const YamlField& v) { handler.priority = read_priority(v); });
   with(f, "max_concurrency", [&](const YamlField& v) { handler.max_concurrency = v.as_int(1); });
   with(f, "rate", [&](const YamlField& v) {
     const Fields rate = v.fields({"limit", "per"});
@@ -187,10 +201,7 @@ ScheduleConfig read_schedule(const std::string& name, const YamlField& body, con
     if (!v.is_map()) v.fail("must be a map (a JSON object)");
     schedule.payload_json = v.as_json().dump();
   });
-  with(f, "priority", [&](const YamlField& v) {
-    schedule.priority = v.as_int(1);
-    if (schedule.priority > 10) v.fail("must be 1..10, got " + std::to_string(schedule.priority));
-  });
+  with(f, "priority", [&](const YamlField& v) { schedule.priority = read_priority(v); });
   with(f, "max_attempts", [&](const YamlField& v) { schedule.max_attempts = v.as_int(1); });
   with(f, "timezone", [&](const YamlField& v) {
     const std::string zone = v.as_string();

@@ -40,7 +40,8 @@ void print_text(const JobDetails& details) {
 }
 
 // Which level gave the job each setting (config/job_policy): the database's
-// record for max_attempts once claimed, the config in use for the rest.
+// record for priority (set at enqueue, migration 014) and for max_attempts
+// once claimed, the config in use for the rest.
 nlohmann::ordered_json policy_of(const nlohmann::ordered_json& job, const Config& config) {
   const std::string job_type = job.value("job_type", "");
   const QueueConfig queue = config.settings_for(job.value("queue", "default"));
@@ -57,7 +58,8 @@ nlohmann::ordered_json policy_of(const nlohmann::ordered_json& job, const Config
   const auto backoff = backoff_for(config, queue, job_type);
   nlohmann::ordered_json delays = nlohmann::ordered_json::array();
   for (const Duration d : backoff.value) delays.push_back(format_duration(d));
-  return {{"max_attempts", max_attempts},
+  return {{"priority", {{"value", job["priority"]}, {"from", job.value("priority_from", "job")}}},
+          {"max_attempts", max_attempts},
           {"timeout", {{"value", format_duration(timeout.value)}, {"from", to_string(timeout.level)}}},
           {"backoff", {{"value", delays}, {"from", to_string(backoff.level)}}}};
 }

@@ -12,11 +12,13 @@ ClaimLimits claim_limits(const Config& config, const QueueConfig& queue) {
     rule.per = handler.rate_per;
   }
   limits.global_max = queue.global_max_workers;
+  limits.group_max = queue.group_max_workers;
+  limits.fair = queue.fair_by_group;
   return limits;
 }
 
 bool frees_limited_room(const ClaimLimits& limits, const std::string& job_type) {
-  if (limits.global_max) return true;
+  if (limits.global_max || limits.group_max) return true;
   const auto rule = limits.types.find(job_type);
   return rule != limits.types.end() && rule->second.max_running.has_value();
 }

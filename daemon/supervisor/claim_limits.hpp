@@ -1,6 +1,6 @@
 // The limits a queue's claims enforce across every daemon (issue 7), from the
 // config: each handler's max_concurrency and rate, and the queue's
-// global_max_workers. Pure.
+// global_max_workers, group_max_workers and fair_by. Pure.
 #pragma once
 
 #include "common/job_store.hpp"

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "spawnq/version.hpp"
+#include "type_defaults.hpp"
 
 namespace spawnq {
 
@@ -52,8 +53,9 @@ void WorkerLease::stop() {
 
 void WorkerLease::register_worker() {
   db_.post<WorkerId>(
-      [identity = identity_, queues = queues_, max_workers = max_workers_of(config_, queues_)](JobStore& store) {
-        return store.workers().register_worker(identity, queues, kVersion, max_workers);
+      [identity = identity_, queues = queues_, max_workers = max_workers_of(config_, queues_),
+       defaults = type_defaults_of(config_)](JobStore& store) {
+        return store.workers().register_worker(identity, queues, kVersion, max_workers, defaults);
       },
       [this](WorkerId worker) {
         if (released_) return;

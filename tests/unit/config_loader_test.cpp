@@ -168,7 +168,7 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
               "backoff, show, log_level, log_format, log_file, http, web, queues, handlers, schedules, retention, cgroups)");
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
-              "max_attempts, backoff, limits, global_max_workers)");
+              "max_attempts, backoff, limits, global_max_workers, fair_by, group_max_workers)");
   check_error("database:\n  uri: x\n",
               "test.yaml:2: database.uri: unknown key (known keys: url, pooler, session_url)");
   check_error("handlers:\n  h:\n    max_attempts: 0\n",
@@ -176,7 +176,23 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
   check_error("handlers:\n  h:\n    backoff: []\n", "test.yaml:3: handlers.h.backoff: must list at least one duration");
   check_error("handlers:\n  h:\n    command: [./handler.sh]\n    cmd: x\n",
               "test.yaml:4: handlers.h.cmd: unknown key (known keys: command, env, working_dir, timeout, "
-              "max_attempts, backoff, limits, user, group, max_concurrency, rate)");
+              "max_attempts, backoff, limits, user, group, max_concurrency, rate, priority)");
+}
+
+TEST_CASE("fairness keys and a handler's priority are read, and bad values name them") {
+  Fixture f;
+  Config config = f.parse(
+      "queues:\n  imports: { fair_by: group, group_max_workers: 2 }\n  emails: {}\n"
+      "handlers:\n  h: { command: [./handler.sh], priority: 7 }\n");
+  CHECK(config.find_queue("imports")->fair_by_group);
+  CHECK(config.find_queue("imports")->group_max_workers == 2);
+  CHECK_FALSE(config.find_queue("emails")->fair_by_group);
+  CHECK_FALSE(config.find_queue("emails")->group_max_workers.has_value());
+  CHECK(config.handlers.at("h").priority == 7);
+  check_error("queues:\n  q:\n    fair_by: tenant\n", "test.yaml:3: queues.q.fair_by: must be group, got 'tenant'");
+  check_error("queues:\n  q:\n    group_max_workers: 0\n",
+              "test.yaml:3: queues.q.group_max_workers: must be ≥ 1, got 0");
+  check_error("handlers:\n  h:\n    priority: 11\n", "test.yaml:3: handlers.h.priority: must be 1..10, got 11");
 }
 
 TEST_CASE("wrong types are errors") {

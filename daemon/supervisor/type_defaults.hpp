@@ -1,0 +1,24 @@
+// What a daemon publishes about its handlers for producers (migration 014:
+// the priority enqueue() gives a job without one, and the rest for
+// comparison), and where two configs disagree about them. Pure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/worker_registry.hpp"
+#include "config/config.hpp"
+
+namespace spawnq {
+
+// One row per handler, in job type order.
+std::vector<TypeDefault> type_defaults_of(const Config& config);
+
+// One line per job type and setting on which `mine` (this config) and the
+// registered daemons' `published` defaults do not all agree, naming each
+// side, e.g. "handler send_email: priority: this config 7, worker 12 on
+// web-1 3". Types only some daemons serve are no disagreement.
+std::vector<std::string> defaults_disagreements(const std::vector<TypeDefault>& mine,
+                                                const std::vector<PublishedDefault>& published);
+
+}  // namespace spawnq
