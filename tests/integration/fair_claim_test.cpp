@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/job_store.hpp"
+#include "support/claim_plan.hpp"
 #include "support/store_fixture.hpp"
 
 using namespace spawnq;
@@ -88,4 +89,32 @@ TEST_CASE("fair claim: group_max_workers caps one group's processing jobs across
                    " count(*) n FROM spawnq.jobs WHERE status = 'processing' GROUP BY job_group) g") == "A=2,B=2");
   REQUIRE(s.store.jobs().record(s.outcome(first.at(0), JobStatus::done, AttemptOutcome::success)));
   CHECK(s.store.jobs().claim("default", 10, other, 5, limits).size() == 1);  // the room one finished job freed
+}
+
+TEST_CASE("fair claim: with 100 groups and 1,000,000 pending rows the fair claims read the fair index, never the table") {
+  Store s;
+  // Ranks as the insert trigger would give them (10,000 per group, in turn),
+  // written straight in so the fixture takes seconds, not minutes.
+  s.db.sql("SET session_replication_role = replica");
+  s.db.sql("INSERT INTO spawnq.jobs (job_type, queue, job_group, fair_rank, priority, status)"
+           " SELECT 'noop', 'default', 'g' || (i % 100), i / 100 + 1, 5, 'pending'"
+           "   FROM generate_series(0, 999999) i");
+  s.db.sql("SET session_replication_role = DEFAULT");
+  s.db.sql("ANALYZE spawnq.jobs");
+  const std::string worker = std::to_string(s.worker);
+  for (const char* mode : {"force_custom_plan", "force_generic_plan"}) {
+    INFO(mode);
+    const std::string plain = spawnq::test::statement_plan(
+        s.db, "claim_fair", "text, int, bigint, int, jsonb, text", "'default', 8, " + worker + ", 5, '{}', 'default'",
+        mode);
+    INFO(plain);
+    CHECK_THAT(plain, Catch::Matchers::Contains("jobs_fair_claim_idx"));
+    CHECK_THAT(plain, !Catch::Matchers::Contains("Seq Scan on jobs"));
+    const std::string limited = spawnq::test::statement_plan(
+        s.db, "claim_limited_fair", "text, int, bigint, int, jsonb, jsonb, text",
+        "'default', 8, " + worker + ", 5, '{\"types\": {}, \"group_max\": 2}', '{}', 'default'", mode);
+    INFO(limited);
+    CHECK_THAT(limited, Catch::Matchers::Contains("jobs_fair_claim_idx"));
+    CHECK_THAT(limited, !Catch::Matchers::Contains("Seq Scan on jobs"));
+  }
 }

@@ -5,6 +5,7 @@
 
 #include "common/job_store.hpp"
 #include "common/job_queue.hpp"
+#include "support/claim_plan.hpp"
 #include "support/store_fixture.hpp"
 
 using namespace spawnq;
@@ -13,24 +14,11 @@ using spawnq::test::Store;
 
 namespace {
 
-std::string claim_sql() {
-  for (const Statement& statement : job_queue_statements()) {
-    if (std::string(statement.name) == "claim") return statement.sql;
-  }
-  FAIL("no claim statement");
-  return {};
-}
-
 // The plan PostgreSQL picks for a claim of `limit` jobs, as text.
 std::string claim_plan(Store& s, const std::string& plan_cache_mode) {
-  s.db.sql("SET plan_cache_mode = " + plan_cache_mode);
-  s.db.sql("PREPARE plan_probe (text, int, bigint, int, jsonb, text) AS " + claim_sql());
-  std::string plan;
-  for (const auto& row : s.db.sql("EXPLAIN EXECUTE plan_probe('default', 8, " + std::to_string(s.worker) + ", 5, '{}', 'default')")) {
-    plan += row[0].as<std::string>() + "\n";
-  }
-  s.db.sql("DEALLOCATE plan_probe");
-  return plan;
+  return spawnq::test::statement_plan(s.db, "claim", "text, int, bigint, int, jsonb, text",
+                                      "'default', 8, " + std::to_string(s.worker) + ", 5, '{}', 'default'",
+                                      plan_cache_mode);
 }
 
 }  // namespace
