@@ -64,6 +64,16 @@ std::string handler_with_env(const std::string& job_type, const std::string& scr
 
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 
+// What tests/fixtures/concurrency.sh recorded in `dir`: how many copies ran,
+// and the most that ran at once.
+std::pair<int, int> copies_observed(const std::string& dir) {
+  std::ifstream observed(dir + "/observed");
+  int most = 0;
+  int count = 0;
+  for (int n; observed >> n; ++count) most = std::max(most, n);
+  return {count, most};
+}
+
 }  // namespace
 
 TEST_CASE("daemon: a job that succeeds is done, its attempt and output recorded") {
@@ -171,10 +181,7 @@ TEST_CASE("daemon: max_workers is never exceeded, as the handlers themselves mea
   std::vector<JobId> ids;
   for (int i = 0; i < 10; ++i) ids.push_back(h.add("counted"));
   for (JobId id : ids) REQUIRE(h.reaches(id, "done"));
-  std::ifstream observed(dir + "/observed");
-  int most = 0;
-  int count = 0;
-  for (int n; observed >> n; ++count) most = std::max(most, n);
+  const auto [count, most] = copies_observed(dir);
   CHECK(count == 10);
   CHECK(most <= 3);
   CHECK(most == 3);  // and the limit was reached, so the check above means something
@@ -312,12 +319,37 @@ TEST_CASE("daemon: max_concurrency 1 never overlaps across two daemons, while ot
   // The others were not held up behind the counted ones, which take 5 × 0.4 s.
   CHECK(h.status(counted.back()) != "done");
   for (JobId id : counted) REQUIRE(h.reaches(id, "done", 15s));
-  std::ifstream observed(dir + "/observed");
-  int most = 0;
-  int count = 0;
-  for (int n; observed >> n; ++count) most = std::max(most, n);
+  const auto [count, most] = copies_observed(dir);
   CHECK(count == 5);
   CHECK(most == 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("daemon: group_max_workers 2 never runs three of one group across two daemons, while other groups run") {
+  Harness h;
+  char pattern[] = "/tmp/spawnq-count.XXXXXX";
+  const std::string dir = ::mkdtemp(pattern);
+  const std::string handler = "  counted: { command: [\"" + fixture_handler("concurrency.sh") +
+                              "\"], env: { COUNT_DIR: '" + dir + "' } }\n";
+  const std::string config =
+      test_config(handler, "default: { max_workers: 3, fair_by: group, group_max_workers: 2 }");
+  DaemonProcess one(h.db.url(), config);
+  DaemonProcess two(h.db.url(), config);
+  h.db.value("SELECT count(spawnq.enqueue('counted', job_group => 'big')) FROM generate_series(1, 8)");
+  h.db.value("SELECT count(spawnq.enqueue('sleep', '{\"seconds\": 0.1}', job_group => 'small'))"
+             " FROM generate_series(1, 4)");
+  REQUIRE(wait_until([&] {
+    return h.db.value("SELECT count(*) FROM spawnq.jobs WHERE job_group = 'small' AND status = 'done'") == "4";
+  }, 10s));
+  // The small group was not held up behind the big one's 8 × 0.4 s at 2 at a time.
+  CHECK(h.db.value("SELECT count(*) FROM spawnq.jobs WHERE job_group = 'big' AND status = 'done'") != "8");
+  REQUIRE(wait_until([&] {
+    return h.db.value("SELECT count(*) FROM spawnq.jobs WHERE job_group = 'big' AND status = 'done'") == "8";
+  }, 20s));
+  const auto [count, most] = copies_observed(dir);
+  CHECK(count == 8);
+  CHECK(most <= 2);
+  CHECK(most >= 1);
   std::filesystem::remove_all(dir);
 }
 
