@@ -1,9 +1,11 @@
 // claim-cost: the cost of one claim (of one job) plus its outcome, through
 // the daemon's own JobStore statements, with whatever the jobs table holds
-// besides. bench/claim-cost runs it on an empty table and again with
-// 1,000,000 `done` rows: the two figures should match.
+// besides; and what enqueueing its jobs cost each (the insert trigger of
+// migration 014 included). bench/claim-cost runs it on an empty table, with
+// 1,000,000 `done` rows, and with 1,000,000 pending rows in 100 groups, plain
+// and fair (fair_by: group).
 //
-//   claim-cost --database-url=URL [--claims=N]
+//   claim-cost --database-url=URL [--claims=N] [--fair] [--groups=N]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -28,10 +30,14 @@ double percentile(std::vector<double> values, double p) {
 int main(int argc, char** argv) {
   std::string url;
   int claims = 2000;
+  int groups = 0;  // the enqueued jobs' job_groups, in turn; 0: none
+  spawnq::ClaimLimits limits;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--database-url=", 0) == 0) url = arg.substr(15);
     else if (arg.rfind("--claims=", 0) == 0) claims = std::atoi(arg.c_str() + 9);
+    else if (arg.rfind("--groups=", 0) == 0) groups = std::atoi(arg.c_str() + 9);
+    else if (arg == "--fair") limits.fair = true;
     else {
       std::fprintf(stderr, "claim-cost: unknown argument '%s'\n", arg.c_str());
       return 2;
@@ -44,17 +50,21 @@ int main(int argc, char** argv) {
   auto conn = spawnq::connect_database(url, "spawnq claim-cost");
   spawnq::JobStore store(*conn);
   const spawnq::WorkerId worker = store.workers().register_worker({"bench", 1, "", ""}, {"claim_cost"}, "bench");
+  const auto e0 = std::chrono::steady_clock::now();
   {
     pqxx::work w(*conn);
-    w.exec("SELECT count(spawnq.enqueue('noop', queue => 'claim_cost')) FROM generate_series(1, " +
-           std::to_string(claims) + ")");
+    const std::string group = groups > 0 ? "'g' || (i % " + std::to_string(groups) + ")" : "NULL";
+    w.exec("SELECT count(spawnq.enqueue('noop', queue => 'claim_cost', job_group => " + group +
+           ")) FROM generate_series(1, " + std::to_string(claims) + ") i");
     w.commit();
   }
+  const double enqueue_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - e0).count() / claims;
   std::vector<double> claim_us;
   std::vector<double> record_us;
   for (int i = 0; i < claims; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
-    const auto jobs = store.jobs().claim("claim_cost", 1, worker, 5);
+    const auto jobs = store.jobs().claim("claim_cost", 1, worker, 5, limits);
     const auto t1 = std::chrono::steady_clock::now();
     if (jobs.size() != 1) {
       std::fprintf(stderr, "claim-cost: claim %d got %zu jobs\n", i, jobs.size());
@@ -72,8 +82,10 @@ int main(int argc, char** argv) {
   store.workers().remove_worker(worker);
   pqxx::work w(*conn);
   const auto rows = w.exec1("SELECT count(*) FROM spawnq.jobs")[0].as<long long>();
-  std::printf("claim-cost: %lld rows in spawnq.jobs: claim p50 %.0f us, p99 %.0f us; outcome p50 %.0f us, p99 %.0f us\n",
-              rows, percentile(claim_us, 0.5), percentile(claim_us, 0.99), percentile(record_us, 0.5),
-              percentile(record_us, 0.99));
+  const auto pending = w.exec1("SELECT count(*) FROM spawnq.jobs WHERE status = 'pending'")[0].as<long long>();
+  std::printf("claim-cost: %lld rows in spawnq.jobs (%lld pending), %s claim: p50 %.0f us, p99 %.0f us;"
+              " outcome p50 %.0f us, p99 %.0f us; enqueue %.0f us a job\n",
+              rows, pending, limits.fair ? "fair" : "plain", percentile(claim_us, 0.5), percentile(claim_us, 0.99),
+              percentile(record_us, 0.5), percentile(record_us, 0.99), enqueue_us);
   return 0;
 }
