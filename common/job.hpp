@@ -29,6 +29,14 @@ bool is_terminal(JobStatus status);
 // bytes): 1-56 characters of A-Z a-z 0-9 _ . -; sql/001_init.sql checks the same.
 bool valid_queue_name(std::string_view name);
 
+// How a queue shares its workers between job groups (fair_by: group,
+// group_max_workers), as each daemon publishes it for the console.
+struct QueueShares {
+  bool fair_by_group = false;
+  std::optional<int> group_max_workers;
+  bool operator==(const QueueShares&) const = default;
+};
+
 // What a claim hands to the coordinator: everything needed to run one attempt.
 struct ClaimedJob {
   JobId id = 0;

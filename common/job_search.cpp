@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
+#include "job_search_json.hpp"
 #include "sql_values.hpp"
 
 namespace spawnq {
@@ -133,6 +134,8 @@ std::vector<WorkerLine> JobSearch::workers() {
     for (auto it = max_workers.begin(); it != max_workers.end(); ++it) {
       if (it->is_number_integer()) line.max_workers[it.key()] = it->get<int>();
     }
+    const nlohmann::json shares = nlohmann::json::parse(row[10].as<std::string>());
+    for (auto it = shares.begin(); it != shares.end(); ++it) line.shares[it.key()] = queue_shares_from_json(*it);
     lines.push_back(std::move(line));
   }
   return lines;

@@ -57,6 +57,7 @@ struct WorkerLine {
   bool draining = false;
   std::int64_t running = 0;  // jobs it holds in processing
   std::map<std::string, int> max_workers;  // per queue, as it registered; empty: an older daemon
+  std::map<std::string, QueueShares> shares;  // the queues that set fair_by or group_max_workers
 };
 
 // How many jobs match, counted up to a cap so a count never reads a whole

@@ -18,6 +18,26 @@ std::string_view to_string(WorkerState state) {
   return "?";
 }
 
+nlohmann::json to_json(const QueueShares& shares) {
+  nlohmann::json out = nlohmann::json::object();
+  if (shares.fair_by_group) out["fair_by"] = "group";
+  if (shares.group_max_workers) out["group_max_workers"] = *shares.group_max_workers;
+  return out;
+}
+
+QueueShares queue_shares_from_json(const nlohmann::json& shares) {
+  QueueShares out;
+  out.fair_by_group = shares.value("fair_by", "") == "group";
+  if (shares.contains("group_max_workers")) out.group_max_workers = shares["group_max_workers"].get<int>();
+  return out;
+}
+
+nlohmann::json to_json(const std::map<std::string, QueueShares>& shares) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [queue, share] : shares) out[queue] = to_json(share);
+  return out;
+}
+
 nlohmann::json to_json(const JobLine& job) {
   return {{"id", job.id},
           {"queue", job.queue},
@@ -43,6 +63,7 @@ nlohmann::json to_json(const WorkerLine& worker, std::chrono::milliseconds stuck
           {"version", worker.version},
           {"queues", worker.queues},
           {"max_workers", worker.max_workers},
+          {"shares", to_json(worker.shares)},
           {"started_at", worker.started_at},
           {"silent_s", worker.silent_s},
           {"running", worker.running},

@@ -19,6 +19,12 @@ enum class WorkerState { serving, draining, declared_dead };
 WorkerState worker_state(const WorkerLine& worker, std::chrono::milliseconds stuck_job_timeout);
 std::string_view to_string(WorkerState state);
 
+// {"fair_by": "group", "group_max_workers": N}, each only when set: the shape
+// of spawnq.workers.queue_shares (migration 014) and of the console's API.
+nlohmann::json to_json(const QueueShares& shares);
+QueueShares queue_shares_from_json(const nlohmann::json& shares);
+nlohmann::json to_json(const std::map<std::string, QueueShares>& shares);  // by queue
+
 nlohmann::json to_json(const JobLine& job);
 nlohmann::json to_json(const JobPage& page);  // {"jobs": […], "next_before_id": …}
 nlohmann::json to_json(const WorkerLine& worker, std::chrono::milliseconds stuck_job_timeout);

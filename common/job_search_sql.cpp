@@ -82,7 +82,7 @@ const std::vector<Statement>& job_search_statements() {
        "       to_char(w.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
        "       extract(epoch FROM now() - w.heartbeat_at)::float8, w.draining_since IS NOT NULL,"
        "       (SELECT count(*) FROM spawnq.jobs j WHERE j.worker_id = w.id AND j.status = 'processing'),"
-       "       COALESCE(w.max_workers, '{}')::text"
+       "       COALESCE(w.max_workers, '{}')::text, COALESCE(w.queue_shares, '{}')::text"
        "  FROM spawnq.workers w ORDER BY w.id"},
   };
   return all;

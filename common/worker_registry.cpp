@@ -4,20 +4,21 @@
 
 #include "connection.hpp"
 #include "errors.hpp"
+#include "job_search_json.hpp"
 #include "sql_values.hpp"
 
 namespace spawnq {
 
 WorkerId WorkerRegistry::register_worker(const WorkerIdentity& identity,
                                          const std::vector<std::string>& queues, const std::string& version,
-                                         const std::map<std::string, int>& max_workers,
-                                         const std::vector<TypeDefault>& defaults) {
+                                         const WorkerAnnouncement& said) {
   pqxx::work w(conn_);
   const auto row = sql_.exec1(w, "register_worker", identity.host, identity.pid, to_text_array(queues), version,
-                              identity.boot_id, identity.pid_namespace, nlohmann::json(max_workers).dump());
+                              identity.boot_id, identity.pid_namespace, nlohmann::json(said.max_workers).dump(),
+                              to_json(said.shares).dump());
   const auto worker = row[0].as<WorkerId>();
   nlohmann::json rows = nlohmann::json::array();
-  for (const TypeDefault& d : defaults) {
+  for (const TypeDefault& d : said.defaults) {
     rows.push_back({{"job_type", d.job_type}, {"priority", json_or_null(d.priority)},
                     {"max_attempts", json_or_null(d.max_attempts)}, {"backoff_s", json_or_null(d.backoff_s)},
                     {"timeout_s", json_or_null(d.timeout_s)}});

@@ -66,17 +66,25 @@ struct PublishedDefault {
   TypeDefault values;
 };
 
+// What a daemon says of itself when it registers, for the console and for
+// producers. `max_workers`: how many jobs of each queue it runs at once (the
+// console's "running / max" across the cluster); `shares`: its queues'
+// fair_by and group_max_workers, for those that set either; `defaults`: its
+// handlers' settings.
+struct WorkerAnnouncement {  // initialisers: so a designated {.shares = …} may leave the rest out
+  std::map<std::string, int> max_workers = {};
+  std::map<std::string, QueueShares> shares = {};
+  std::vector<TypeDefault> defaults = {};
+};
+
 class WorkerRegistry {
  public:
   WorkerRegistry(pqxx::connection& conn, const StatementBook& sql) : conn_(conn), sql_(sql) {}
 
-  // `max_workers`: how many jobs of each queue this daemon runs at once, for
-  // the console's "running / max" across the cluster. `defaults` are
-  // published in the same transaction, and those of daemons whose rows are
-  // gone are forgotten.
+  // Everything in `said` is written in the same transaction; the type
+  // defaults of daemons whose rows are gone are forgotten then.
   WorkerId register_worker(const WorkerIdentity& identity, const std::vector<std::string>& queues,
-                           const std::string& version, const std::map<std::string, int>& max_workers = {},
-                           const std::vector<TypeDefault>& defaults = {});
+                           const std::string& version, const WorkerAnnouncement& said = {});
 
   // The defaults published by registered daemons, by job type and worker.
   std::vector<PublishedDefault> published_defaults();

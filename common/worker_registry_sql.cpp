@@ -6,8 +6,8 @@ namespace spawnq {
 const std::vector<Statement>& worker_registry_statements() {
   static const std::vector<Statement> all = {
       {"register_worker",
-       "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace, max_workers)"
-       " VALUES ($1, $2, $3::text[], $4, $5, $6, $7::jsonb) RETURNING id"},
+       "INSERT INTO spawnq.workers (host, pid, queues, version, boot_id, pid_namespace, max_workers, queue_shares)"
+       " VALUES ($1, $2, $3::text[], $4, $5, $6, $7::jsonb, $8::jsonb) RETURNING id"},
       {"publish_type_defaults",
        // Also forgets the defaults of daemons that are gone: until now they
        // served producers through the gap of a deploy.

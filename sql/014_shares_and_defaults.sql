@@ -26,6 +26,10 @@ ALTER TABLE spawnq.jobs
   ADD COLUMN fair_rank bigint NOT NULL DEFAULT 0,
   ADD COLUMN priority_from text NOT NULL DEFAULT 'job' CHECK (priority_from IN ('job', 'handler', 'default'));
 
+-- What each daemon's queues share, for the console: {"QUEUE": {"fair_by":
+-- "group", "group_max_workers": N}} for the queues that set either.
+ALTER TABLE spawnq.workers ADD COLUMN queue_shares jsonb;
+
 -- Serves the fair claim and the rank a new job starts from.
 CREATE INDEX jobs_fair_claim_idx ON spawnq.jobs (queue, priority DESC, fair_rank, id)
   WHERE status IN ('pending', 'retry_wait') AND blocked_by = 0;

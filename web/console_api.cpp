@@ -25,6 +25,8 @@ nlohmann::json overview_json(const Overview& overview, std::chrono::milliseconds
                       {"running", q.running},
                       {"max_workers", json_or_null(q.max_workers)},
                       {"daemons", q.daemons},
+                      {"shares", to_json(q.shares)},
+                      {"shares_differ", q.shares_differ},
                       {"paused", q.paused},
                       {"counts", counts_json(q.counts)},
                       {"oldest_pending_age_s", json_or_null(q.oldest_pending_age_s)},

@@ -41,6 +41,10 @@ Overview build_overview(const OverviewInputs& inputs) {
     if (worker_state(worker, inputs.stuck_job_timeout) != WorkerState::serving) continue;
     for (const std::string& name : worker.queues) {
       QueueOverview& queue = queue_of(queues, name);
+      const auto shares = worker.shares.find(name);
+      const QueueShares said = shares == worker.shares.end() ? QueueShares{} : shares->second;
+      if (queue.daemons == 0) queue.shares = said;
+      else if (!(queue.shares == said)) queue.shares_differ = true;
       ++queue.daemons;
       const auto max = worker.max_workers.find(name);
       if (max != worker.max_workers.end()) queue.max_workers = queue.max_workers.value_or(0) + max->second;

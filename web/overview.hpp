@@ -33,6 +33,10 @@ struct QueueOverview {
   // nor declared dead; nullopt when none of them said (older versions).
   std::optional<int> max_workers;
   int daemons = 0;
+  // How those daemons share it between job groups; `shares_differ` when
+  // they do not all say the same (each claims by its own config).
+  QueueShares shares;
+  bool shares_differ = false;
   bool paused = false;
   // Index 0 is kChartMinutes - 1 minutes ago, the last the current minute.
   std::vector<std::int64_t> done_per_minute = std::vector<std::int64_t>(kChartMinutes);

@@ -7,7 +7,7 @@
 #include "common/errors.hpp"
 #include "config/config_emitter.hpp"
 #include "daemon/supervisor/runner_path.hpp"
-#include "daemon/supervisor/type_defaults.hpp"
+#include "daemon/supervisor/worker_announcement.hpp"
 
 namespace spawnq {
 

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "spawnq/version.hpp"
-#include "type_defaults.hpp"
+#include "worker_announcement.hpp"
 
 namespace spawnq {
 
@@ -21,15 +21,6 @@ WorkerLease::WorkerLease(boost::asio::io_context& loop, DbExecutor& db, const Co
 void WorkerLease::start() {
   register_worker();
   watch_contact();
-}
-
-std::map<std::string, int> max_workers_of(const Config& config, const std::vector<std::string>& queues) {
-  std::map<std::string, int> max_workers;
-  for (const std::string& queue : queues) {
-    const QueueConfig* settings = config.find_queue(queue);
-    max_workers[queue] = settings ? settings->max_workers : config.default_max_workers;
-  }
-  return max_workers;
 }
 
 std::string registration_advice(const std::string& sqlstate) {
@@ -53,9 +44,8 @@ void WorkerLease::stop() {
 
 void WorkerLease::register_worker() {
   db_.post<WorkerId>(
-      [identity = identity_, queues = queues_, max_workers = max_workers_of(config_, queues_),
-       defaults = type_defaults_of(config_)](JobStore& store) {
-        return store.workers().register_worker(identity, queues, kVersion, max_workers, defaults);
+      [identity = identity_, queues = queues_, said = announcement_of(config_, queues_)](JobStore& store) {
+        return store.workers().register_worker(identity, queues, kVersion, said);
       },
       [this](WorkerId worker) {
         if (released_) return;

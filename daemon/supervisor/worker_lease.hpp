@@ -30,10 +30,6 @@ namespace spawnq {
 // nothing to add ("").
 std::string registration_advice(const std::string& sqlstate);
 
-// Pure: how many jobs of each of `queues` this daemon runs at once, as its
-// row publishes for the web console.
-std::map<std::string, int> max_workers_of(const Config& config, const std::vector<std::string>& queues);
-
 class WorkerLease {
  public:
   struct Callbacks {

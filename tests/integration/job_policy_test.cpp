@@ -10,7 +10,7 @@
 
 #include "config/config_loader.hpp"
 #include "daemon/supervisor/claim_limits.hpp"
-#include "daemon/supervisor/type_defaults.hpp"
+#include "daemon/supervisor/worker_announcement.hpp"
 #include "support/cli_database.hpp"
 
 using namespace spawnq;
@@ -83,8 +83,8 @@ TEST_CASE("policy: a handler's published priority is the default of every produc
   std::ofstream(path) << "handlers:\n  urgent: { command: [/bin/true], priority: 8 }\n";
   auto conn = cli.db.connect();
   JobStore store(*conn);
-  store.workers().register_worker({"host-a", 1, "", ""}, {"default"}, "test", {},
-                                  type_defaults_of(load_config(path)));
+  store.workers().register_worker({"host-a", 1, "", ""}, {"default"}, "test",
+                                  {.defaults = type_defaults_of(load_config(path))});
 
   EnqueueRequest r;
   r.job_type = "urgent";
@@ -115,7 +115,8 @@ TEST_CASE("policy: a handler's published priority is the default of every produc
   TypeDefault other;
   other.job_type = "urgent";
   other.priority = 3;
-  const WorkerId second = store.workers().register_worker({"host-b", 2, "", ""}, {"default"}, "test", {}, {other});
+  const WorkerId second =
+      store.workers().register_worker({"host-b", 2, "", ""}, {"default"}, "test", {.defaults = {other}});
   const auto differ = cli.run({"--config", path, "check-config", "--published"});
   CHECK(differ.exit_code == 1);
   CHECK_THAT(differ.out, Catch::Matchers::Contains("handler urgent: priority: this config 8, worker "));

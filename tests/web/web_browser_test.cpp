@@ -32,8 +32,9 @@ void screenshot(WebDriver& browser, const std::string& name) {
 // A cluster with something to show: two daemons, three queues, a last hour of work, failures.
 void populate(JobDatabase& s) {
   s.store.workers().register_worker({"web-1", 4012, "", ""}, {"default", "emails", "imports"}, "0.1.0",
-                                    {{"default", 4}, {"emails", 8}, {"imports", 2}});
-  s.store.workers().register_worker({"web-2", 3977, "", ""}, {"default", "emails"}, "0.1.0", {{"default", 4}, {"emails", 8}});
+                                    {.max_workers = {{"default", 4}, {"emails", 8}, {"imports", 2}}});
+  s.store.workers().register_worker({"web-2", 3977, "", ""}, {"default", "emails"}, "0.1.0",
+                                    {.max_workers = {{"default", 4}, {"emails", 8}}});
   s.db.sql("INSERT INTO spawnq.jobs (queue, job_type, status, attempts, created_at, finished_at, last_error)"
            " SELECT (ARRAY['default','emails','imports'])[1 + i % 3], (ARRAY['send_email','resize','import_csv'])[1 + i % 3],"
            "        CASE WHEN i % 17 = 0 THEN 'failed' WHEN i % 29 = 0 THEN 'dead' ELSE 'done' END, 1,"

@@ -35,9 +35,11 @@ nlohmann::json json_of(const HttpAnswer& answer) {
 
 TEST_CASE("the overview sums running and max workers over the live daemons and pauses a queue") {
   JobDatabase s;
-  s.store.workers().register_worker({"host-a", 1, "", ""}, {"default", "emails"}, "t", {{"default", 3}, {"emails", 2}});
-  s.store.workers().register_worker({"host-b", 2, "", ""}, {"default"}, "t", {{"default", 4}});
-  const WorkerId draining = s.store.workers().register_worker({"host-c", 3, "", ""}, {"default"}, "t", {{"default", 9}});
+  s.store.workers().register_worker({"host-a", 1, "", ""}, {"default", "emails"}, "t",
+                                    {.max_workers = {{"default", 3}, {"emails", 2}}});
+  s.store.workers().register_worker({"host-b", 2, "", ""}, {"default"}, "t", {.max_workers = {{"default", 4}}});
+  const WorkerId draining =
+      s.store.workers().register_worker({"host-c", 3, "", ""}, {"default"}, "t", {.max_workers = {{"default", 9}}});
   s.store.workers().mark_draining(draining);
   for (int i = 0; i < 3; ++i) enqueue(s.store, "noop");
   const JobId done = enqueue(s.store, "noop", "{}", "emails");
@@ -66,6 +68,34 @@ TEST_CASE("the overview sums running and max workers over the live daemons and p
   CHECK(wait_until([&] { return json_of(web.get("/api/overview", kViewer))["queues"][0]["paused"] == true; }, 10s));
   CHECK(web.post_json("/api/queues/default/resume", "{}", kOperator).status == 200);
   CHECK(s.db.value("SELECT count(*) FROM spawnq.paused_queues") == "0");
+}
+
+TEST_CASE("the overview shows how each queue shares its workers between groups, and when daemons differ") {
+  JobDatabase s;
+  const QueueShares fair{true, 2};
+  s.store.workers().register_worker({"host-a", 1, "", ""}, {"imports", "emails"}, "t",
+                                    {.shares = {{"imports", fair}, {"emails", fair}}});
+  s.store.workers().register_worker({"host-b", 2, "", ""}, {"imports", "emails"}, "t",
+                                    {.shares = {{"imports", fair}, {"emails", QueueShares{true, {}}}}});
+  s.store.workers().register_worker({"host-c", 3, "", ""}, {"default"}, "t");
+  WebConsole web(s.db, web_users_yaml());
+
+  const auto overview = json_of(web.get("/api/overview", kViewer));
+  const auto queue = [&](const std::string& name) {
+    for (const auto& q : overview["queues"]) {
+      if (q["queue"] == name) return q;
+    }
+    FAIL("no queue " << name);
+    return nlohmann::json();
+  };
+  CHECK(queue("imports")["shares"] == nlohmann::json({{"fair_by", "group"}, {"group_max_workers", 2}}));
+  CHECK(queue("imports")["shares_differ"] == false);
+  CHECK(queue("emails")["shares_differ"] == true);
+  CHECK(queue("default")["shares"] == nlohmann::json::object());
+  const std::string page = web.get("/", kViewer).body;
+  CHECK_THAT(page, Catch::Matchers::Contains("<span class=\"badge shares\">fair by group</span> "
+                                             "<span class=\"badge shares\">≤ 2 a group</span>"));
+  CHECK_THAT(page, Catch::Matchers::Contains("shares differ between daemons"));
 }
 
 TEST_CASE("the jobs list filters by URL, counts each status, pages by id, and the page says the same") {

@@ -5,6 +5,17 @@
 namespace spawnq {
 namespace {
 
+// fair_by and group_max_workers, as the daemons serving the queue say.
+std::string shares_badges(const QueueOverview& q) {
+  if (q.shares_differ) return " <span class=\"badge shares\">shares differ between daemons</span>";
+  std::string badges;
+  if (q.shares.fair_by_group) badges += " <span class=\"badge shares\">fair by group</span>";
+  if (q.shares.group_max_workers) {
+    badges += " <span class=\"badge shares\">≤ " + std::to_string(*q.shares.group_max_workers) + " a group</span>";
+  }
+  return badges;
+}
+
 std::string queue_row(const PageFrame& frame, const QueueOverview& q, const Abilities& can) {
   const auto count = [&](JobStatus status) {
     const auto it = q.counts.find(status);
@@ -16,7 +27,7 @@ std::string queue_row(const PageFrame& frame, const QueueOverview& q, const Abil
   };
   std::string row = "<tr data-queue=\"" + escape_html(q.queue) + "\"><td><a href=\"" +
                     escape_html(jobs_url(queue_filter(q.queue), {})) + "\">" + escape_html(q.queue) + "</a>" +
-                    (q.paused ? " <span class=\"badge paused\">paused</span>" : "") + "</td>";
+                    (q.paused ? " <span class=\"badge paused\">paused</span>" : "") + shares_badges(q) + "</td>";
   row += "<td class=\"num workers\">" + std::to_string(q.running) + " / " +
          (q.max_workers ? std::to_string(*q.max_workers) : std::string("?")) + "</td>";
   for (const JobStatus status : kAllStatuses) {

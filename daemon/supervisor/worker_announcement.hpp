@@ -1,6 +1,8 @@
-// What a daemon publishes about its handlers for producers (migration 014:
-// the priority enqueue() gives a job without one, and the rest for
-// comparison), and where two configs disagree about them. Pure.
+// What a daemon publishes about itself when it registers: its queues'
+// max_workers and shares for the console, its handlers' defaults for
+// producers (migration 014: the priority enqueue() gives a job without one,
+// and the rest for comparison); and where two configs disagree about the
+// handlers. Pure.
 #pragma once
 
 #include <string>
@@ -10,6 +12,9 @@
 #include "config/config.hpp"
 
 namespace spawnq {
+
+// All of it, for this daemon's `queues`.
+WorkerAnnouncement announcement_of(const Config& config, const std::vector<std::string>& queues);
 
 // One row per handler, in job type order.
 std::vector<TypeDefault> type_defaults_of(const Config& config);

@@ -1,4 +1,4 @@
-#include "daemon/supervisor/type_defaults.hpp"
+#include "daemon/supervisor/worker_announcement.hpp"
 
 #include <catch2/catch.hpp>
 

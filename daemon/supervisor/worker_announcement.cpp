@@ -1,4 +1,4 @@
-#include "type_defaults.hpp"
+#include "worker_announcement.hpp"
 
 #include <functional>
 #include <map>
@@ -43,6 +43,19 @@ const std::vector<Setting>& settings() {
 }
 
 }  // namespace
+
+WorkerAnnouncement announcement_of(const Config& config, const std::vector<std::string>& queues) {
+  WorkerAnnouncement said;
+  for (const std::string& queue : queues) {
+    const QueueConfig settings = config.settings_for(queue);
+    said.max_workers[queue] = settings.max_workers;
+    if (settings.fair_by_group || settings.group_max_workers) {
+      said.shares[queue] = {settings.fair_by_group, settings.group_max_workers};
+    }
+  }
+  said.defaults = type_defaults_of(config);
+  return said;
+}
 
 std::vector<TypeDefault> type_defaults_of(const Config& config) {
   std::vector<TypeDefault> defaults;
