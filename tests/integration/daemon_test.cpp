@@ -353,6 +353,26 @@ TEST_CASE("daemon: group_max_workers 2 never runs three of one group across two 
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("daemon: with fair_by group, 50 jobs of B enqueued behind 5,000 of A all start before A's 200th after them") {
+  Harness h;
+  DaemonProcess daemon(h.db.url(), test_config("", "default: { max_workers: 3, fair_by: group }"));
+  h.db.value("SELECT count(*) FROM spawnq.enqueue_many((SELECT jsonb_agg(jsonb_build_object('job_type', 'noop',"
+             " 'job_group', 'A')) FROM generate_series(1, 5000)))");
+  h.db.value("SELECT count(*) FROM spawnq.enqueue_many((SELECT jsonb_agg(jsonb_build_object('job_type', 'noop',"
+             " 'job_group', 'B')) FROM generate_series(1, 50)))");
+  REQUIRE(wait_until([&] {
+    return h.db.value("SELECT count(*) FROM spawnq.jobs WHERE job_group = 'B' AND status = 'done'") == "50";
+  }, 60s));
+  // Measured from the database: A's starts between B's first enqueue and B's last start.
+  const std::string a_meanwhile = h.db.value(
+      "SELECT count(*) FROM spawnq.jobs WHERE job_group = 'A'"
+      "   AND started_at >= (SELECT min(created_at) FROM spawnq.jobs WHERE job_group = 'B')"
+      "   AND started_at <= (SELECT max(started_at) FROM spawnq.jobs WHERE job_group = 'B')");
+  INFO("A jobs started meanwhile: " << a_meanwhile);
+  CHECK(std::stoi(a_meanwhile) < 200);
+  CHECK(h.db.value("SELECT count(*) < 5000 FROM spawnq.jobs WHERE job_group = 'A' AND status = 'done'") == "t");
+}
+
 TEST_CASE("daemon: a rate limit holds across two daemons") {
   Harness h;
   const std::string config = test_config("  limited: { rate: { limit: 3, per: 1h } }\n", "default: { max_workers: 4 }");
