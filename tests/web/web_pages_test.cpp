@@ -209,6 +209,7 @@ TEST_CASE("one job in full, and with show_payloads off no payload or output tail
     CHECK(page.find("4242") != std::string::npos);
     CHECK(page.find("<progress max=\"1\" value=\"0.5") != std::string::npos);
     CHECK(page.find("50% halfway") != std::string::npos);
+    CHECK(page.find("<p class=\"policy\">priority 5 (default)</p>") != std::string::npos);  // not claimed yet
     CHECK(page.find("value=\"retry\"") != std::string::npos);
     CHECK(web.get("/jobs/" + std::to_string(dependent), kViewer).body.find("href=\"/jobs/" + std::to_string(id) + "\"") !=
           std::string::npos);

@@ -23,6 +23,19 @@ std::string action_form(const PageFrame& frame, JobId id, const char* action, bo
          action + "\"" + (danger ? " class=\"danger\"" : "") + ">" + action + "</button></form>";
 }
 
+// Which level gave the job its priority and max_attempts (job, handler,
+// queue or default; migrations 013 and 014), as `spawnq show` says it.
+std::string policy_line(const nlohmann::ordered_json& job) {
+  std::string line;
+  for (const char* key : {"priority", "max_attempts"}) {
+    const std::string from = std::string(key) + "_from";
+    if (!job.contains(from) || job[from].is_null()) continue;
+    line += std::string(line.empty() ? "" : " · ") + key + " " + escape_html(field(job, key)) + " (" +
+            escape_html(field(job, from.c_str())) + ")";
+  }
+  return line.empty() ? line : "<p class=\"policy\">" + line + "</p>";
+}
+
 std::string how_it_ended(const nlohmann::ordered_json& attempt) {
   std::string text = field(attempt, "outcome");
   if (attempt.contains("exit_code") && !attempt["exit_code"].is_null()) {
@@ -41,7 +54,7 @@ std::string render_job(const PageFrame& frame, const JobDetails& details, const 
   std::string body = "<p class=\"job-head\"><span class=\"status " + escape_html(status) + "\">" +
                      escape_html(status) + "</span> " + escape_html(field(job, "job_type")) + " in <a href=\"" +
                      escape_html(jobs_url(queue_filter(field(job, "queue")), {})) + "\">" + escape_html(field(job, "queue")) +
-                     "</a></p>";
+                     "</a></p>" + policy_line(job);
 
   std::string actions;
   const bool waiting = status == "pending" || status == "retry_wait";
