@@ -40,17 +40,13 @@ std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, Wor
         r["per_s"] = seconds(rule.per);
       }
     }
-    if (limits.global_max) {
-      keys.insert("queue:" + queue);
-      rules["global"] = *limits.global_max;
-    }
-    if (limits.group_max) {
-      keys.insert("queue:" + queue);
-      rules["group_max"] = *limits.group_max;
-    }
+    // Both count the queue's processing jobs: one lock for the queue.
+    if (limits.global_max || limits.group_max) keys.insert("queue:" + queue);
+    if (limits.global_max) rules["global"] = *limits.global_max;
+    if (limits.group_max) rules["group_max"] = *limits.group_max;
     for (const std::string& key : keys) sql_.exec(w, "limit_lock", key);
-    rows = sql_.exec(w, limits.fair ? "claim_limited_fair" : "claim_limited", queue, limit, worker, max_attempts.queue, rules.dump(), types,
-                     max_attempts.queue_level);
+    rows = sql_.exec(w, limits.fair ? "claim_limited_fair" : "claim_limited", queue, limit, worker, max_attempts.queue,
+                     rules.dump(), types, max_attempts.queue_level);
   }
   w.commit();
   std::vector<ClaimedJob> jobs;
