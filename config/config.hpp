@@ -109,6 +109,9 @@ struct Config {
   Duration default_timeout = std::chrono::seconds(120);
   int default_max_workers = 1;
   int default_max_attempts = 5;
+  // How much nicer than the daemon its jobs run (0-19): the supervisor that
+  // reaps, times out and heartbeats for them is never starved by them.
+  int job_nice = 5;
   std::vector<Duration> backoff = {std::chrono::seconds(10), std::chrono::seconds(30),
                                    std::chrono::minutes(2), std::chrono::minutes(10),
                                    std::chrono::minutes(30)};

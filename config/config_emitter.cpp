@@ -160,6 +160,7 @@ std::string to_yaml(const Config& config) {
   }
   out << YAML::Key << "default_max_workers" << YAML::Value << config.default_max_workers;
   out << YAML::Key << "default_max_attempts" << YAML::Value << config.default_max_attempts;
+  out << YAML::Key << "job_nice" << YAML::Value << config.job_nice;
   out << YAML::Key << "backoff" << YAML::Value;
   emit_durations(out, config.backoff);
   out << YAML::Key << "show" << YAML::Value << (config.show == ShowMode::tui ? "tui" : "lines");

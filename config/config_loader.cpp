@@ -246,6 +246,10 @@ void read_globals(const Fields& f, Config& config, const std::filesystem::path& 
   with(f, "default_max_workers", [&](const YamlField& v) { config.default_max_workers = v.as_int(1); });
   with(f, "default_max_attempts",
        [&](const YamlField& v) { config.default_max_attempts = v.as_int(1); });
+  with(f, "job_nice", [&](const YamlField& v) {
+    config.job_nice = v.as_int(0);
+    if (config.job_nice > 19) v.fail("must be 0 to 19 (a nice increment), got " + std::to_string(config.job_nice));
+  });
   with(f, "backoff", [&](const YamlField& v) { config.backoff = v.as_duration_list(); });
   with(f, "log_level", [&](const YamlField& v) {
     const std::string level = v.as_string();
@@ -343,7 +347,7 @@ Config parse_config(const std::string& text, const std::string& source,
   if (!top.is_null()) {
     f = top.fields({"database", "runner", "poll_interval", "shutdown_timeout", "sigterm_grace",
                     "stuck_job_timeout", "stuck_check_interval", "heartbeat_interval", "default_timeout",
-                    "default_max_workers", "default_max_attempts", "backoff", "show", "log_level",
+                    "default_max_workers", "default_max_attempts", "job_nice", "backoff", "show", "log_level",
                     "log_format", "log_file", "http", "web", "queues", "handlers", "schedules", "retention",
                     "cgroups"});
   }

@@ -3,13 +3,21 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
 #include <system_error>
+#include <vector>
 
 namespace spawnq {
 namespace {
@@ -40,59 +48,101 @@ struct KernelSigaction {
   std::uint64_t mask;
 };
 
-struct Request {
-  const char* path;
-  char* const* argv;
-  char* const* envp;
-  const std::array<int, 4>* fds;
-  int error = 0;  // written by the child when execve fails
+// One child's stack and everything it reads before execve, in our memory
+// and owned by the pool below, not by the caller: the daemon does not wait
+// for the exec, so the caller's strings may be gone by the time the child
+// reads them.
+struct LaunchPad {
+  // Set before the clone; the kernel zeroes it (CLONE_CHILD_CLEARTID) once
+  // the child has left our memory, by execve or by exiting: then the pad is free.
+  std::atomic<pid_t> in_use{0};
+  void* stack = nullptr;
+  std::string path;
+  std::vector<std::string> strings;  // argv then envp
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  std::array<int, 4> fds{};
+  std::optional<int> nice_value;  // the child's own, when it differs from ours
+  char failure[160] = {};         // "spawnq: cannot start PATH: error " (the errno follows)
+  std::size_t failure_length = 0;
 };
+static_assert(std::atomic<pid_t>::is_always_lock_free, "the kernel writes the word directly");
 
-// Runs in the child, on its own stack, in the daemon's memory until execve:
-// raw system calls only, nothing that allocates, locks or touches globals.
-[[noreturn]] void child_main(Request* request) {
+#if defined(__x86_64__)
+// A system call that leaves errno alone: errno lives in the daemon thread's
+// TLS, which the child shares until execve. Returns -errno on failure.
+long raw_syscall(long number, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0) {
+  long result;
+  register long r10 asm("r10") = a4;
+  asm volatile("syscall" : "=a"(result) : "0"(number), "D"(a1), "S"(a2), "d"(a3), "r"(r10) : "rcx", "r11", "memory");
+  return result;
+}
+#else
+long raw_syscall(long, long = 0, long = 0, long = 0, long = 0) { return -ENOSYS; }
+#endif
+
+// Runs in the child, on the pad's stack, in the daemon's memory and beside
+// the running daemon until execve: raw system calls only, nothing that
+// allocates, locks or writes anything but this stack.
+[[noreturn]] void child_main(LaunchPad* pad) {
   // Every handler to default: a signal arriving before execve must not run
   // the daemon's handlers in shared memory, and SIG_IGN would outlive execve.
   // The parent blocked everything for us meanwhile.
   const KernelSigaction default_action{SIG_DFL, 0, nullptr, 0};
-  for (int signal = 1; signal < 65; ++signal) {
+  for (long signal = 1; signal < 65; ++signal) {
     if (signal != SIGKILL && signal != SIGSTOP) {
-      ::syscall(SYS_rt_sigaction, signal, &default_action, nullptr, kKernelSigsetBytes);
+      raw_syscall(SYS_rt_sigaction, signal, reinterpret_cast<long>(&default_action), 0, kKernelSigsetBytes);
     }
   }
   const std::uint64_t empty = 0;
-  ::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, nullptr, kKernelSigsetBytes);
-  long rc = ::syscall(SYS_setpgid, 0, 0);
+  raw_syscall(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&empty), 0, kKernelSigsetBytes);
+  if (pad->nice_value) raw_syscall(SYS_setpriority, PRIO_PROCESS, 0, *pad->nice_value);
+  long rc = raw_syscall(SYS_setpgid, 0, 0);
   for (int target = 0; target < 4 && rc == 0; ++target) {
-    rc = ::syscall(SYS_dup2, (*request->fds)[static_cast<std::size_t>(target)], target);
+    rc = raw_syscall(SYS_dup2, pad->fds[static_cast<std::size_t>(target)], target);
     if (rc == target) rc = 0;
   }
-  if (rc == 0) rc = ::syscall(SYS_close_range, 4, ~0U, 0);
-  if (rc == 0) ::syscall(SYS_execve, request->path, request->argv, request->envp);
-  request->error = errno;
-  ::syscall(SYS_exit, 127);
+  if (rc == 0) rc = raw_syscall(SYS_close_range, 4, ~0U, 0);
+  if (rc == 0) {
+    rc = raw_syscall(SYS_execve, reinterpret_cast<long>(pad->path.c_str()), reinterpret_cast<long>(pad->argv.data()),
+                     reinterpret_cast<long>(pad->envp.data()));
+  }
+  // Nobody waits for us: say why on the output pipe (the attempt's output
+  // tail), and exit 127, a retry like any other runner that failed.
+  char number[24];
+  long digits = 0;
+  for (unsigned long e = static_cast<unsigned long>(-rc); digits == 0 || e > 0; e /= 10) {
+    number[sizeof number - 1 - static_cast<std::size_t>(digits++)] = static_cast<char>('0' + e % 10);
+  }
+  raw_syscall(SYS_write, 1, reinterpret_cast<long>(pad->failure), static_cast<long>(pad->failure_length));
+  raw_syscall(SYS_write, 1, reinterpret_cast<long>(number + sizeof number - digits), digits);
+  raw_syscall(SYS_write, 1, reinterpret_cast<long>("\n"), 1);
+  raw_syscall(SYS_exit, 127);
   __builtin_unreachable();
 }
 
 // clone3 cannot be called through a C wrapper when the child gets a stack of
 // its own: it would return into a frame that is not on that stack. The child
-// side of this calls child_main(request) on the new stack and never returns.
-long clone3_calling(CloneArgs* args, Request* request) {
+// side of this calls child_main(pad) on the new stack and never returns.
+long clone3_calling(CloneArgs* args, LaunchPad* pad) {
 #if defined(__x86_64__)
   long result;
-  void (*entry)(Request*) = child_main;
+  // Pinned to registers the syscall keeps and the child's set-up below does
+  // not touch: with free choice the compiler may pick %rbp, which the child
+  // zeroes (to end the backtrace) before it reads them.
+  register void (*entry)(LaunchPad*) asm("r12") = child_main;
+  register LaunchPad* child_pad asm("r13") = pad;
   asm volatile(
       "syscall\n\t"
       "testq %%rax, %%rax\n\t"
       "jnz 1f\n\t"
+      "movq %%r13, %%rdi\n\t"
       "xorl %%ebp, %%ebp\n\t"
-      "movq %[request], %%rdi\n\t"
-      "callq *%[entry]\n\t"
+      "callq *%%r12\n\t"
       "ud2\n"
       "1:\n\t"
       : "=a"(result)
-      : "0"(static_cast<long>(SYS_clone3)), "D"(args), "S"(sizeof(CloneArgs)), [entry] "r"(entry),
-        [request] "r"(request)
+      : "0"(static_cast<long>(SYS_clone3)), "D"(args), "S"(sizeof(CloneArgs)), "r"(entry), "r"(child_pad)
       : "rcx", "r11", "memory", "cc");
   if (result < 0) {
     errno = static_cast<int>(-result);
@@ -101,25 +151,52 @@ long clone3_calling(CloneArgs* args, Request* request) {
   return result;
 #else
   (void)args;
-  (void)request;
+  (void)pad;
   errno = ENOSYS;
   return -1;
 #endif
 }
 
-// One stack serves every spawn: the daemon waits (CLONE_VFORK) until the
-// child has exec'd or exited, and spawns only from its event loop thread.
-void* child_stack() {
-  static void* stack = [] {
-    void* s = ::mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    return s == MAP_FAILED ? nullptr : s;
-  }();
-  return stack;
+// The pads, reused once free. Their number is the most children ever
+// between clone and execve at once (a handful), not the number running.
+// Loop thread only, as every spawn is.
+LaunchPad& free_pad() {
+  static std::vector<std::unique_ptr<LaunchPad>> pads;
+  for (auto& pad : pads) {
+    if (pad->in_use.load(std::memory_order_acquire) == 0) return *pad;
+  }
+  auto pad = std::make_unique<LaunchPad>();
+  pad->stack = ::mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (pad->stack == MAP_FAILED) throw std::system_error(errno, std::generic_category(), "mmap (child stack)");
+  return *pads.emplace_back(std::move(pad));
+}
+
+void fill(LaunchPad& pad, const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
+          int nice) {
+  pad.path = path;
+  pad.strings.clear();
+  std::size_t argc = 0;
+  for (; argv[argc]; ++argc) pad.strings.emplace_back(argv[argc]);
+  for (std::size_t i = 0; envp[i]; ++i) pad.strings.emplace_back(envp[i]);
+  pad.argv.clear();
+  pad.envp.clear();
+  for (std::size_t i = 0; i < pad.strings.size(); ++i) (i < argc ? pad.argv : pad.envp).push_back(pad.strings[i].data());
+  pad.argv.push_back(nullptr);
+  pad.envp.push_back(nullptr);
+  pad.fds = fds;
+  pad.nice_value.reset();
+  if (nice > 0) {
+    errno = 0;
+    const int ours = ::getpriority(PRIO_PROCESS, 0);
+    if (errno == 0) pad.nice_value = std::min(19, ours + nice);
+  }
+  const int n = std::snprintf(pad.failure, sizeof pad.failure, "spawnq: cannot start %s: error ", path);
+  pad.failure_length = std::min(sizeof pad.failure - 1, static_cast<std::size_t>(std::max(n, 0)));
 }
 
 }  // namespace
 
-bool can_spawn_into_cgroup(std::string& why) {
+bool can_spawn_detached(std::string& why) {
 #if defined(__x86_64__)
   (void)why;
   return true;
@@ -129,29 +206,30 @@ bool can_spawn_into_cgroup(std::string& why) {
 #endif
 }
 
-pid_t spawn_into_cgroup(const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
-                        int cgroup_fd) {
-  void* stack = child_stack();
-  if (!stack) throw std::system_error(ENOMEM, std::generic_category(), "mmap (child stack)");
-  Request request{path, argv, envp, &fds};
+pid_t spawn_detached(const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
+                     int cgroup_fd, int nice) {
+  LaunchPad& pad = free_pad();
+  fill(pad, path, argv, envp, fds, nice);
   CloneArgs args;
-  args.flags = CLONE_VM | CLONE_VFORK | kCloneIntoCgroup;
+  args.flags = CLONE_VM | CLONE_CHILD_CLEARTID | (cgroup_fd >= 0 ? kCloneIntoCgroup : 0);
+  args.child_tid = reinterpret_cast<std::uint64_t>(&pad.in_use);
   args.exit_signal = SIGCHLD;
-  args.stack = reinterpret_cast<std::uint64_t>(stack);
+  args.stack = reinterpret_cast<std::uint64_t>(pad.stack);
   args.stack_size = kChildStack;
-  args.cgroup = static_cast<std::uint64_t>(cgroup_fd);
+  args.cgroup = cgroup_fd >= 0 ? static_cast<std::uint64_t>(cgroup_fd) : 0;
 
   sigset_t all;
   sigset_t old;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &old);
-  const long pid = clone3_calling(&args, &request);
+  pad.in_use.store(1, std::memory_order_release);
+  const long pid = clone3_calling(&args, &pad);
   const int clone_error = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  if (pid < 0) throw std::system_error(clone_error, std::generic_category(), "clone3 (into the job's cgroup)");
-  if (request.error != 0) {
-    ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
-    throw std::system_error(request.error, std::generic_category(), std::string("execve ") + path);
+  if (pid < 0) {
+    pad.in_use.store(0, std::memory_order_release);  // no child: nobody reads it
+    throw std::system_error(clone_error, std::generic_category(),
+                            cgroup_fd >= 0 ? "clone3 (into the job's cgroup)" : "clone3");
   }
   return static_cast<pid_t>(pid);
 }

@@ -1,11 +1,15 @@
-// Starting a runner directly inside its job's cgroup: clone3 with
-// CLONE_INTO_CGROUP, and vfork semantics (CLONE_VM | CLONE_VFORK, a stack of
-// its own) so that the daemon's size does not matter, as with posix_spawn.
-// Moving a process into a cgroup after it started takes a lock that waits for
-// an RCU grace period (~20 ms here) whenever migrations are rare; a process
-// born inside takes no such lock. The child does exactly what ChildProcess
-// asks of posix_spawn: signals to default, empty mask, a process group of its
-// own, fds 0-3 from `fds`, everything else closed, execve.
+// Starting a runner without waiting for it: clone3 with CLONE_VM (so that
+// the daemon's size does not matter, as with posix_spawn) and a stack of its
+// own, but not CLONE_VFORK: the event loop goes on while the child sets up
+// its fds and execs, instead of sleeping until the scheduler has run it that
+// far (on a busy host most of a spawn's time). Its stack and what it reads
+// stay ours until the kernel says it left (CLONE_CHILD_CLEARTID). With a
+// cgroup the child is born inside it (CLONE_INTO_CGROUP): moving a process
+// into a cgroup after it started takes a lock that waits for an RCU grace
+// period (~20 ms here) whenever migrations are rare. The child does exactly
+// what ChildProcess asks of posix_spawn: signals to default, empty mask, its
+// nice value, a process group of its own, fds 0-3 from `fds`, everything
+// else closed, execve; if any of that fails it says so on fd 1 and exits 127.
 #pragma once
 
 #include <sys/types.h>
@@ -17,11 +21,12 @@ namespace spawnq {
 
 // False where this build cannot (clone3 needs a hand-written entry per CPU
 // architecture; x86_64 only); `why` says so.
-bool can_spawn_into_cgroup(std::string& why);
+bool can_spawn_detached(std::string& why);
 
-// The child's pid once it has exec'd; throws std::system_error (with the
-// execve errno when the exec failed, the child then already reaped).
-pid_t spawn_into_cgroup(const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
-                        int cgroup_fd);
+// The child's pid, cloned into `cgroup_fd` unless that is -1, running `nice`
+// steps nicer than we do (capped at 19); throws std::system_error when the
+// clone fails. Loop thread only.
+pid_t spawn_detached(const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
+                     int cgroup_fd, int nice);
 
 }  // namespace spawnq

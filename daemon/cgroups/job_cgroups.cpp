@@ -163,7 +163,7 @@ std::unique_ptr<JobCgroups> JobCgroups::open(boost::asio::io_context& loop, cons
     why = where.why;
     return nullptr;
   }
-  if (!can_spawn_into_cgroup(why)) return nullptr;
+  if (!can_spawn_detached(why)) return nullptr;
   end_abandoned_daemons(where.base);
   const std::string folder = where.base + "/" + std::string(kDaemonPrefix) + std::to_string(::getpid());
   int made = ::mkdir(folder.c_str(), 0755);

@@ -9,8 +9,8 @@
 
 namespace spawnq {
 
-DbExecutor::DbExecutor(boost::asio::io_context& loop, std::string database_url, Pooler pooler)
-    : loop_(loop), url_(std::move(database_url)), pooler_(pooler) {}
+DbExecutor::DbExecutor(boost::asio::io_context& loop, std::string database_url, Pooler pooler, std::string role)
+    : loop_(loop), url_(std::move(database_url)), pooler_(pooler), role_(std::move(role)) {}
 
 DbExecutor::~DbExecutor() { stop(); }
 
@@ -27,7 +27,7 @@ void DbExecutor::stop() {
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mutex_);
   if (!tasks_.empty()) {
-    spdlog::warn("database: stopping with {} unwritten task(s); their jobs will be rescued as stuck",
+    spdlog::warn("{}: stopping with {} unwritten task(s); their jobs will be rescued as stuck", role_,
                  tasks_.size());
     tasks_.clear();
   }
@@ -54,7 +54,7 @@ bool DbExecutor::ensure_connected() {
     conn_ = connect_database(url_, "spawnq daemon", pooler_);
     store_ = std::make_unique<JobStore>(*conn_, pooler_);
   } catch (const std::exception& e) {
-    lost_connection("database unreachable", e);
+    lost_connection("unreachable", e);
     return false;
   }
   connected_ = true;
@@ -62,7 +62,7 @@ bool DbExecutor::ensure_connected() {
   if (outage_logged_) {
     outage_logged_ = false;
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - outage_started_);
-    spdlog::info("database reachable again after {:.1f}s", seconds.count());
+    spdlog::info("{} reachable again after {:.1f}s", role_, seconds.count());
     if (on_reconnect_) boost::asio::post(loop_, on_reconnect_);
   }
   return true;
@@ -78,7 +78,7 @@ void DbExecutor::lost_connection(const char* what, const std::exception& error) 
   if (outage_logged_) return;
   outage_logged_ = true;
   outage_started_ = std::chrono::steady_clock::now();
-  spdlog::error("{}: {}; retrying with backoff", what, first_line(error.what()));
+  spdlog::error("{} {}: {}; retrying with backoff", role_, what, first_line(error.what()));
 }
 
 void DbExecutor::wait_before_retry() {
@@ -112,7 +112,7 @@ bool DbExecutor::run_task(Task& task) {
     // The link died during COMMIT: the server may or may not have committed.
     // Kept work is fenced, so running it again is safe either way, and its
     // caller is told the first result was unknown.
-    lost_connection("database connection lost during COMMIT (its result is unknown)", e);
+    lost_connection("connection lost during COMMIT (its result is unknown)", e);
     if (task.on_outage != OnOutage::keep) {
       report_failure(task, std::current_exception());
       return true;
@@ -121,7 +121,7 @@ bool DbExecutor::run_task(Task& task) {
     task.in_doubt = true;
     return false;
   } catch (const pqxx::broken_connection& e) {
-    lost_connection("database connection lost", e);
+    lost_connection("connection lost", e);
     if (task.on_outage == OnOutage::keep) return false;
     report_failure(task, std::current_exception());
     return true;

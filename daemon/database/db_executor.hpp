@@ -33,7 +33,9 @@ enum class OnOutage {
 
 class DbExecutor {
  public:
-  DbExecutor(boost::asio::io_context& loop, std::string database_url, Pooler pooler = Pooler::none);
+  // `role` names the connection in the log ("database", "database (outcome writes)").
+  DbExecutor(boost::asio::io_context& loop, std::string database_url, Pooler pooler = Pooler::none,
+             std::string role = "database");
   ~DbExecutor();
 
   void start();
@@ -93,6 +95,7 @@ class DbExecutor {
   boost::asio::io_context& loop_;
   const std::string url_;
   const Pooler pooler_;
+  const std::string role_;
   std::function<void()> on_reconnect_;
 
   mutable std::mutex mutex_;

@@ -9,6 +9,8 @@ const prometheus::Histogram::BucketBoundaries kDurationBuckets = {0.005, 0.01, 0
                                                                   2.5,   5,    10,    30,   60,  300,  1800};
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                                  0.025,  0.05,  0.1,    0.25,  1};
+const prometheus::Histogram::BucketBoundaries kSpawnBuckets = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
+                                                               0.0025,  0.005,  0.01,    0.1};
 constexpr JobStatus kOutcomes[] = {JobStatus::done, JobStatus::retry_wait, JobStatus::failed, JobStatus::dead,
                                    JobStatus::cancelled};
 
@@ -46,9 +48,19 @@ Metrics::Metrics(const std::string& version)
                     "Jobs in the database by queue and status (counted every few seconds).", *registry_)),
       duration_(family(prometheus::BuildHistogram(), "spawnq_job_duration_seconds",
                        "How long attempts ran, from spawn to exit.", *registry_)),
+      spawn_(family(prometheus::BuildHistogram(), "spawnq_spawn_seconds",
+                    "Event-loop time to start one job-runner (cgroup, pipes, spawn).", *registry_)),
+      slot_refill_(family(prometheus::BuildHistogram(), "spawnq_slot_refill_seconds",
+                          "How long a slot freed by an exit waited for its next job.", *registry_)),
       claim_latency_(family(prometheus::BuildHistogram(), "spawnq_claim_latency_seconds",
                             "Round trip of one claim statement.", *registry_)
-                         .Add({}, kLatencyBuckets)) {
+                         .Add({}, kLatencyBuckets)),
+      claim_wait_(family(prometheus::BuildHistogram(), "spawnq_claim_wait_seconds",
+                         "How long a claim waited behind other work for its database connection.", *registry_)
+                      .Add({}, kLatencyBuckets)),
+      outcome_latency_(family(prometheus::BuildHistogram(), "spawnq_outcome_latency_seconds",
+                              "From a child's exit to its outcome committed.", *registry_)
+                           .Add({}, kLatencyBuckets)) {
   family(prometheus::BuildGauge(), "spawnq_build_info", "The running spawnq version.", *registry_)
       .Add({{"version", version}})
       .Set(1);
@@ -58,7 +70,8 @@ Metrics::Queue& Metrics::queue(const std::string& name) {
   if (const auto it = queues_.find(name); it != queues_.end()) return it->second;
   const prometheus::Labels labels{{"queue", name}};
   Queue q{&claimed_.Add(labels), {}, &running_.Add(labels), &max_workers_.Add(labels), &paused_.Add(labels),
-          &duration_.Add(labels, kDurationBuckets), OutcomeHistory{}};
+          &duration_.Add(labels, kDurationBuckets), &spawn_.Add(labels, kSpawnBuckets),
+          &slot_refill_.Add(labels, kLatencyBuckets), OutcomeHistory{}};
   for (JobStatus status : kOutcomes) {
     q.finished[status] = &finished_.Add(prometheus::Labels{{"queue", name}, {"outcome", std::string(to_string(status))}});
   }
@@ -71,10 +84,22 @@ void Metrics::configure_queue(const std::string& name, int max_workers) {
 
 void Metrics::set_paused(const std::string& name, bool paused) { queue(name).paused->Set(paused ? 1 : 0); }
 
-void Metrics::claimed(const std::string& name, std::size_t jobs, std::chrono::steady_clock::duration latency) {
+void Metrics::claimed(const std::string& name, std::size_t jobs, std::chrono::steady_clock::duration waited,
+                      std::chrono::steady_clock::duration latency) {
   queue(name).claimed->Increment(static_cast<double>(jobs));
+  claim_wait_.Observe(seconds(waited));
   claim_latency_.Observe(seconds(latency));
 }
+
+void Metrics::spawned(const std::string& name, std::chrono::steady_clock::duration took) {
+  queue(name).spawn->Observe(seconds(took));
+}
+
+void Metrics::slot_refilled(const std::string& name, std::chrono::steady_clock::duration idle) {
+  queue(name).slot_refill->Observe(seconds(idle));
+}
+
+void Metrics::recorded(std::chrono::steady_clock::duration since_exit) { outcome_latency_.Observe(seconds(since_exit)); }
 
 void Metrics::finished(const std::string& name, JobStatus next, std::chrono::steady_clock::duration elapsed) {
   Queue& q = queue(name);

@@ -28,7 +28,14 @@ class Metrics {
   explicit Metrics(const std::string& version);
 
   void configure_queue(const std::string& queue, int max_workers);
-  void claimed(const std::string& queue, std::size_t jobs, std::chrono::steady_clock::duration latency);
+  // `waited`: how long the claim stood behind other work for the database
+  // thread; `latency`: from asking to the answer on the loop, `waited` included.
+  void claimed(const std::string& queue, std::size_t jobs, std::chrono::steady_clock::duration waited,
+               std::chrono::steady_clock::duration latency);
+  void spawned(const std::string& queue, std::chrono::steady_clock::duration took);
+  // A freed slot took `idle` to get its next job (exit to the next spawn).
+  void slot_refilled(const std::string& queue, std::chrono::steady_clock::duration idle);
+  void recorded(std::chrono::steady_clock::duration since_exit);  // an outcome committed
   void finished(const std::string& queue, JobStatus next, std::chrono::steady_clock::duration elapsed);
   void set_running(const std::string& queue, std::size_t running);
   void set_paused(const std::string& queue, bool paused);
@@ -48,6 +55,8 @@ class Metrics {
     prometheus::Gauge* max_workers;
     prometheus::Gauge* paused;
     prometheus::Histogram* duration;
+    prometheus::Histogram* spawn;
+    prometheus::Histogram* slot_refill;
     OutcomeHistory history;
   };
   Queue& queue(const std::string& name);
@@ -62,7 +71,11 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>& paused_;
   prometheus::Family<prometheus::Gauge>& depth_;
   prometheus::Family<prometheus::Histogram>& duration_;
+  prometheus::Family<prometheus::Histogram>& spawn_;
+  prometheus::Family<prometheus::Histogram>& slot_refill_;
   prometheus::Histogram& claim_latency_;
+  prometheus::Histogram& claim_wait_;
+  prometheus::Histogram& outcome_latency_;
   std::map<std::string, Queue> queues_;
   std::map<std::pair<std::string, JobStatus>, prometheus::Gauge*> depth_gauges_;
 };

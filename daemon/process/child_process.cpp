@@ -55,7 +55,7 @@ void ChildProcess::spawn(Options options) {
   cgroup_ = std::move(options.cgroup);
   SpawnedRunner runner = spawn_runner(RunnerLaunch{options.runner, options.job_id, std::move(options.envelope),
                                                    std::move(options.environment),
-                                                   cgroup_ ? cgroup_.folder_fd() : -1});
+                                                   cgroup_ ? cgroup_.folder_fd() : -1, options.nice});
   pid_ = runner.pid;
   direct_children().insert(pid_);
   UniqueFd pidfd;

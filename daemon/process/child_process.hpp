@@ -61,6 +61,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
     std::chrono::milliseconds timeout{0};
     std::chrono::milliseconds sigterm_grace{0};
     CgroupLease cgroup;  // the job's cgroup, which the runner is born in; empty: none
+    int nice = 0;        // how much nicer than the daemon the runner runs
     // How the child is watched; a test may put a failing one here.
     UniqueFd (*open_pidfd)(pid_t) = &spawnq::open_pidfd;
   };

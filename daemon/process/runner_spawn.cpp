@@ -58,9 +58,10 @@ SpawnedRunner spawn_runner(const RunnerLaunch& launch) {
   envp.reserve(launch.environment.size() + 1);
   for (const std::string& entry : launch.environment) envp.push_back(const_cast<char*>(entry.c_str()));
   envp.push_back(nullptr);
-  const pid_t pid = launch.cgroup_fd < 0
-                        ? posix_spawn_runner(argv, envp.data(), child_fds)
-                        : spawn_into_cgroup(runner.c_str(), argv, envp.data(), child_fds, launch.cgroup_fd);
+  std::string no_detached;
+  const pid_t pid = can_spawn_detached(no_detached)
+                        ? spawn_detached(runner.c_str(), argv, envp.data(), child_fds, launch.cgroup_fd, launch.nice)
+                        : posix_spawn_runner(argv, envp.data(), child_fds);
   // The child's ends (and the memfd) close here; ours go to the caller.
   return SpawnedRunner{pid, std::move(output.read), std::move(results.read)};
 }

@@ -1,8 +1,9 @@
 // Starting one job-runner the way docs/SPEC.md §4 promises: its envelope on stdin (a
 // memfd), stdout and stderr on one pipe, the result channel on fd 3, exactly
 // those four descriptors, default signal dispositions, an empty mask, a
-// process group of its own. With a cgroup the runner is born inside it
-// (clone3, cgroup_spawn), else posix_spawn. The daemon's ends of the pipes
+// process group of its own, `nice` steps below the daemon. It is started
+// without waiting for its exec (clone3, cgroup_spawn), born inside its cgroup
+// when it has one; posix_spawn (without nice) where clone3 is not built. The daemon's ends of the pipes
 // come back owned; nothing is left open if any step fails.
 #pragma once
 
@@ -22,6 +23,7 @@ struct RunnerLaunch {
   std::string envelope;
   std::vector<std::string> environment;
   int cgroup_fd = -1;  // the job's cgroup folder, borrowed; -1: none
+  int nice = 0;        // added to the daemon's nice value (up to 19)
 };
 
 struct SpawnedRunner {

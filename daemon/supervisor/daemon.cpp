@@ -41,7 +41,8 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
       cgroups_(open_job_cgroups(loop_, config_.cgroups)),
       signals_(loop_),
       db_(loop_, config_.database_url, config_.database_pooler),
-      outcomes_(db_),
+      outcome_db_(loop_, config_.database_url, config_.database_pooler, "database (outcome writes)"),
+      outcomes_(outcome_db_),
       listener_(
           loop_, session_url_for(config_.database_pooler, config_.database_url, config_.session_url).value_or(""),
           names_of(queues), [this](const std::string& queue) { queues_.wake(queue); },
@@ -63,7 +64,7 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
       observers_(loop_, db_),
       drain_(loop_, config_.shutdown_timeout,
              Drain::Hooks{[this] { return queues_.running(); },
-                          [this] { return queues_.idle() && db_.queued() == 0; },
+                          [this] { return queues_.idle() && db_.queued() == 0 && outcome_db_.queued() == 0; },
                           [this] {
                             observers_.notifier().stopping("draining: " + std::to_string(queues_.running()) +
                                                            " job(s) running");
@@ -85,6 +86,7 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
 Daemon::~Daemon() {
   listener_.stop();
   db_.stop();
+  outcome_db_.stop();
 }
 
 void Daemon::add_view(const ViewFactory& make) {
@@ -116,6 +118,8 @@ void Daemon::start() {
 
   db_.start();
   stops_.push_back([this] { db_.stop(); });
+  outcome_db_.start();
+  stops_.push_back([this] { outcome_db_.stop(); });
   start_listener();
   lease_.start();
   stops_.push_back([this] { lease_.stop(); });
@@ -203,7 +207,7 @@ DaemonSnapshot Daemon::snapshot() const {
 }
 
 std::string Daemon::render_metrics() {
-  metrics_.set_database_errors(db_.errors());
+  metrics_.set_database_errors(db_.errors() + outcome_db_.errors());
   metrics_.set_database_up(db_.connected());
   metrics_.set_depth(observers_.depths());
   return metrics_.render();

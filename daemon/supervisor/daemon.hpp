@@ -67,7 +67,10 @@ class Daemon {
   boost::asio::io_context loop_;
   std::unique_ptr<JobCgroups> cgroups_;  // none: jobs run without cgroups
   boost::asio::signal_set signals_;
-  DbExecutor db_;
+  DbExecutor db_;          // claims, heartbeats, maintenance, what operators ask
+  // Outcome writes on a connection of their own: a claim never waits behind
+  // a batch of them, nor they behind a claim (bench/README.md, the drain).
+  DbExecutor outcome_db_;
   OutcomeWriter outcomes_;
   QueueSet queues_;
   NotificationListener listener_;

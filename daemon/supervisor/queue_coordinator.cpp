@@ -14,6 +14,13 @@ namespace {
 // Progress is written at most this often per job, the newest value winning.
 constexpr std::chrono::milliseconds kProgressInterval{250};
 
+// What a claim brings back, and when the database thread took it up: the
+// time before that is spent waiting behind other work on the connection.
+struct ClaimAnswer {
+  std::vector<ClaimedJob> jobs;
+  std::chrono::steady_clock::time_point taken_up;
+};
+
 std::string seconds_text(std::chrono::steady_clock::duration d) {
   return fmt::format("{:.2f}s", std::chrono::duration<double>(d).count());
 }
@@ -73,8 +80,9 @@ void QueueCoordinator::claim() {
   const bool reconcile = must_reconcile_;
   const ClaimLimits limits = limits_;
   const auto asked_at = std::chrono::steady_clock::now();
-  db_.post<std::vector<ClaimedJob>>(
+  db_.post<ClaimAnswer>(
       [=](JobStore& store) {
+        const auto taken_up = std::chrono::steady_clock::now();
         // A claim lost with the connection may have committed, and a failover
         // to an asynchronous standby may have lost an outcome: give back any
         // row we hold but are neither running nor writing before claiming more.
@@ -85,15 +93,17 @@ void QueueCoordinator::claim() {
                          queue, id);
           }
         }
-        return store.jobs().claim(queue, static_cast<int>(free), worker, max_attempts, limits);
+        return ClaimAnswer{store.jobs().claim(queue, static_cast<int>(free), worker, max_attempts, limits),
+                           taken_up};
       },
-      [this, free, asked_at, reconcile](std::vector<ClaimedJob> jobs) {
+      [this, free, asked_at, reconcile](ClaimAnswer answer) {
         // A claim that did not reconcile leaves a request made meanwhile
         // (the database came back while it was in flight) for the next one.
         if (reconcile) must_reconcile_ = false;
         if (auto line = claim_health_.succeeded(name(), std::chrono::steady_clock::now())) spdlog::info("{}", *line);
-        settings_.metrics->claimed(name(), jobs.size(), std::chrono::steady_clock::now() - asked_at);
-        on_claimed(free, std::move(jobs));
+        settings_.metrics->claimed(name(), answer.jobs.size(), answer.taken_up - asked_at,
+                                   std::chrono::steady_clock::now() - asked_at);
+        on_claimed(free, std::move(answer.jobs));
       },
       [this](std::exception_ptr error) {
         claim_in_flight_ = false;
@@ -109,6 +119,8 @@ void QueueCoordinator::claim() {
 void QueueCoordinator::on_claimed(std::size_t asked, std::vector<ClaimedJob> jobs) {
   claim_in_flight_ = false;
   for (const ClaimedJob& job : jobs) start_job(job);
+  // Slots still free now wait for work, not for us: not counted as refills.
+  if (jobs.size() < asked) freed_.clear();
   // A full batch means more may be waiting; so may a wake-up that came meanwhile.
   if (jobs.size() == asked || claim_again_) claim();
 }
@@ -118,6 +130,7 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
   JobPlan plan = plan_job(job, settings_.queue, *settings_.config, *settings_.base_environment, ::getpid());
   ChildProcess::Options options{settings_.runner, job.id, plan.envelope, plan.environment, plan.timeout,
                                 settings_.config->sigterm_grace, {}};
+  options.nice = settings_.config->job_nice;
   if (settings_.cgroups) {
     try {
       options.cgroup = settings_.cgroups->acquire(plan.limits);
@@ -126,10 +139,17 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
     }
   }
   auto child = make_child(job);
+  const auto spawning = std::chrono::steady_clock::now();
   try {
     child->spawn(std::move(options));
   } catch (const std::exception& e) {
     return refuse_start(job, "cannot start job-runner: " + std::string(e.what()));
+  }
+  const auto spawned = std::chrono::steady_clock::now();
+  settings_.metrics->spawned(name(), spawned - spawning);
+  if (!freed_.empty()) {
+    settings_.metrics->slot_refilled(name(), spawned - freed_.front());
+    freed_.pop_front();
   }
   spdlog::info("queue={} job={} attempt={} started {} pid={} timeout={}", job.queue, job.id, job.attempt,
                job.job_type, child->pid(), format_duration(plan.timeout));
@@ -179,6 +199,7 @@ void QueueCoordinator::on_exit(JobId id, const ChildProcess::Exit& exit) {
   const Decision decision = decide_outcome(facts, run.plan.backoff);
   settings_.metrics->finished(name(), decision.next, exit.elapsed);
   record(job, run.worker, decision, &exit, run.child->pid());
+  freed_.push_back(std::chrono::steady_clock::now());
   claim();  // a slot is free
 }
 
@@ -206,9 +227,10 @@ void QueueCoordinator::record(const ClaimedJob& job, WorkerId worker, const Deci
                   decision.error ? ": " + *decision.error : "");
   unwritten_.insert(job.id);
   outcomes_.write(std::move(r), OutcomeWriter::Done{
-      [this, id = job.id, summary, wake_others = frees_limited_room(limits_, job.job_type)](bool applied,
-                                                                                           bool in_doubt) {
+      [this, id = job.id, summary, wake_others = frees_limited_room(limits_, job.job_type),
+       handed_at = std::chrono::steady_clock::now()](bool applied, bool in_doubt) {
         unwritten_.erase(id);
+        settings_.metrics->recorded(std::chrono::steady_clock::now() - handed_at);
         if (applied) {
           spdlog::info("{}", summary);
         } else if (in_doubt) {

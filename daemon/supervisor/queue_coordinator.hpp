@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <set>
 #include <memory>
@@ -104,6 +105,9 @@ class QueueCoordinator {
   // Jobs whose outcome is handed to outcomes_ but not yet written: they are
   // ours until it is, so a reconcile after an outage must not give them back.
   std::set<JobId> unwritten_;
+  // When each slot freed by an exit since the last claim came up short was
+  // freed, oldest first: the next spawn measures how long one stood idle.
+  std::deque<std::chrono::steady_clock::time_point> freed_;
   boost::asio::steady_timer poll_timer_;
 };
 

@@ -3,7 +3,10 @@
 #include "daemon/process/child_process.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+
+#include <csignal>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -87,6 +90,51 @@ TEST_CASE("core: the output tail keeps the end of stdout and stderr, bounded") {
   CHECK(exit->output_tail.size() <= 2 * kOutputTailBytes);
   CHECK(exit->output_tail.size() >= kOutputTailBytes);
   CHECK(exit->output_tail.ends_with("line 2999 of the output\nEND\n"));
+}
+
+TEST_CASE("core: the runner starts as promised: nicer by job_nice, its own group, no mask, no ignored signals") {
+  // The parent ignores one signal, blocks another and catches a third: none of it may reach the runner.
+  struct sigaction caught {};
+  caught.sa_handler = [](int) {};
+  struct sigaction old_usr1 {};
+  ::sigaction(SIGUSR1, &caught, &old_usr1);
+  std::signal(SIGPIPE, SIG_IGN);
+  sigset_t blocked, old_mask;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGUSR2);
+  ::pthread_sigmask(SIG_BLOCK, &blocked, &old_mask);
+  Script script(
+      "set -- $(cat /proc/$$/stat | sed 's/.*) //')\n"  // fields from the 3rd: state ppid pgrp …
+      "echo \"pgrp_is_pid=$([ \"$3\" = $$ ] && echo yes || echo no) nice=${17}\"\n"
+      "grep -E '^(SigBlk|SigIgn|SigCgt)' /proc/$$/status");
+  Run run;
+  ChildProcess::Options options = run.options(script, 10s, 1s);
+  options.nice = 3;
+  errno = 0;
+  const int ours = ::getpriority(PRIO_PROCESS, 0);
+  run.child->spawn(std::move(options));
+  run.loop.run_for(10s);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  ::sigaction(SIGUSR1, &old_usr1, nullptr);
+  std::signal(SIGPIPE, SIG_DFL);
+  REQUIRE(run.exit.has_value());
+  CHECK(run.exit->status.value == 0);
+  const std::string& out = run.exit->output_tail;
+  CHECK_THAT(out, Catch::Contains("pgrp_is_pid=yes nice=" + std::to_string(std::min(19, ours + 3)) + "\n"));
+  CHECK_THAT(out, Catch::Contains("SigBlk:\t0000000000000000"));
+  CHECK_THAT(out, Catch::Contains("SigIgn:\t0000000000000000"));
+}
+
+TEST_CASE("core: a runner that cannot be exec'd exits 127 and its output tail says why") {
+  Script script("exit 0");
+  ::chmod(script.path.c_str(), 0644);  // there, but not executable: execve fails with EACCES
+  Run run;
+  run.child->spawn(run.options(script, 10s, 1s));
+  run.loop.run_for(10s);
+  REQUIRE(run.exit.has_value());
+  CHECK_FALSE(run.exit->status.signaled);
+  CHECK(run.exit->status.value == 127);
+  CHECK(run.exit->output_tail == "spawnq: cannot start " + script.path + ": error " + std::to_string(EACCES) + "\n");
 }
 
 TEST_CASE("core: a child that cannot be watched is killed and reaped, and its cgroup slot is not reused") {

@@ -52,6 +52,10 @@ TEST_CASE("daemon: PostgreSQL stopped while jobs run and started again loses no 
   const std::string log = daemon.log();
   CHECK(count(log, "database connection lost") + count(log, "database unreachable") == 1);
   CHECK(count(log, "database reachable again") == 1);
+  // The outcome writes' own connection saw the outage too, and says so once each way.
+  CHECK(count(log, "database (outcome writes) connection lost") +
+            count(log, "database (outcome writes) unreachable") == 1);
+  CHECK(count(log, "database (outcome writes) reachable again") == 1);
   // And it goes on working: a new job is claimed after the outage.
   {
     pqxx::connection conn(cluster.url());

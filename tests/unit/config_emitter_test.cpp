@@ -12,6 +12,7 @@ TEST_CASE("check-config's output loads back into the same settings") {
 database: { url: "postgresql://app:secret@db/jobs" }
 poll_interval: 250ms
 default_max_attempts: 3
+job_nice: 2
 backoff: [1s, 90s]
 show: tui
 queues:
@@ -27,6 +28,7 @@ handlers:
   const Config again = parse_config(yaml, "b.yaml", "/tmp");
   CHECK(again.poll_interval == 250ms);
   CHECK(again.show == ShowMode::tui);
+  CHECK(again.job_nice == 2);
   CHECK(again.backoff == original.backoff);
   REQUIRE(again.queues.size() == 2);
   CHECK(again.queues[0].name == "emails");

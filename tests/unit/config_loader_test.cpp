@@ -55,6 +55,7 @@ TEST_CASE("an empty config means the documented defaults and one queue named def
   CHECK(c.heartbeat_interval == 10s);
   CHECK(c.default_timeout == 120s);
   CHECK(c.default_max_attempts == 5);
+  CHECK(c.job_nice == 5);
   CHECK(c.backoff == std::vector<Duration>{10s, 30s, 2min, 10min, 30min});
   CHECK(c.show == ShowMode::lines);
   REQUIRE(c.queues.size() == 1);
@@ -164,7 +165,7 @@ TEST_CASE("unknown keys are errors that name file, line and key") {
   check_error("poll_interval: 1s\npoll_intervall: 2s\n",
               "test.yaml:2: poll_intervall: unknown key (known keys: database, runner, poll_interval, "
               "shutdown_timeout, sigterm_grace, stuck_job_timeout, stuck_check_interval, "
-              "heartbeat_interval, default_timeout, default_max_workers, default_max_attempts, "
+              "heartbeat_interval, default_timeout, default_max_workers, default_max_attempts, job_nice, "
               "backoff, show, log_level, log_format, log_file, http, web, queues, handlers, schedules, retention, cgroups)");
   check_error("queues:\n  emails:\n    max_worker: 3\n",
               "test.yaml:3: queues.emails.max_worker: unknown key (known keys: max_workers, timeout, "
@@ -203,6 +204,8 @@ TEST_CASE("wrong types are errors") {
   check_error("default_max_attempts: [1]\n",
               "test.yaml:1: default_max_attempts: must be an integer, got a list");
   check_error("backoff: 10s\n", "test.yaml:1: backoff: must be a list, got '10s'");
+  check_error("job_nice: 20\n", "test.yaml:1: job_nice: must be 0 to 19 (a nice increment), got 20");
+  check_error("job_nice: -1\n", "test.yaml:1: job_nice: must be ≥ 0, got -1");
   check_error("database: postgresql:///x\n",
               "test.yaml:1: database: must be a map, got 'postgresql:///x'");
   check_error("handlers:\n  h: { command: handler.sh }\n",

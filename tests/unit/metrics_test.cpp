@@ -14,10 +14,13 @@ TEST_CASE("metrics render as strict Prometheus text, and count what happened") {
   metrics.configure_queue("emails", 4);
   metrics.configure_queue("bulk", 1);
   metrics.set_paused("bulk", true);
-  metrics.claimed("emails", 3, 2ms);
+  metrics.claimed("emails", 3, 1ms, 2ms);
   metrics.finished("emails", JobStatus::done, 150ms);
   metrics.finished("emails", JobStatus::done, 3s);
   metrics.finished("emails", JobStatus::retry_wait, 20ms);
+  metrics.spawned("emails", 300us);
+  metrics.slot_refilled("emails", 4ms);
+  metrics.recorded(7ms);
   metrics.set_running("emails", 1);
   metrics.set_depth({{{"emails", JobStatus::pending}, 7}});
   metrics.set_database_up(true);
@@ -38,6 +41,12 @@ TEST_CASE("metrics render as strict Prometheus text, and count what happened") {
   CHECK(samples.at("spawnq_job_duration_seconds_bucket{queue=\"emails\",le=\"+Inf\"}") == 3);
   CHECK(samples.at("spawnq_job_duration_seconds_count{queue=\"emails\"}") == 3);
   CHECK(samples.at("spawnq_job_duration_seconds_sum{queue=\"emails\"}") == Approx(3.17));
+  CHECK(samples.at("spawnq_claim_wait_seconds_sum") == Approx(0.001));
+  CHECK(samples.at("spawnq_claim_latency_seconds_sum") == Approx(0.002));
+  CHECK(samples.at("spawnq_spawn_seconds_bucket{queue=\"emails\",le=\"0.0005\"}") == 1);
+  CHECK(samples.at("spawnq_spawn_seconds_bucket{queue=\"emails\",le=\"0.00025\"}") == 0);
+  CHECK(samples.at("spawnq_slot_refill_seconds_sum{queue=\"emails\"}") == Approx(0.004));
+  CHECK(samples.at("spawnq_outcome_latency_seconds_count") == 1);
   CHECK(samples.at("spawnq_claim_latency_seconds_count") == 1);
 }
 
