@@ -50,11 +50,52 @@ bench_daemon_start() {
 }
 
 bench_daemon_stop() {
-  [[ -n ${daemon_pid:-} ]] || return 0
-  kill -TERM "$daemon_pid" 2>/dev/null || true
-  wait "$daemon_pid" 2>/dev/null || true
+  local pid
+  for pid in ${daemon_pid:-} ${more_daemon_pids:-}; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in ${daemon_pid:-} ${more_daemon_pids:-}; do wait "$pid" 2>/dev/null || true; done
   daemon_pid=
+  more_daemon_pids=
 }
+
+# bench_drain JOBS JOB_TYPE QUEUES CONFIG... : enqueues JOBS jobs spread
+# evenly over QUEUES (space-separated), starts one daemon per CONFIG (logs
+# in $work/daemon.log, daemon-2.log, …), waits until every job is done, runs
+# $bench_before_stop if set (say, to fetch /metrics), stops the daemons,
+# checks all ended done, empties the tables and prints
+# "JOBS_PER_S SPAN_S WALL_JOBS_PER_S" (span: first claim to last outcome, as
+# the database saw them; wall: counting daemon start-up).
+bench_drain() {
+  local jobs=$1 job_type=$2 queues=$3
+  shift 3
+  local q=($queues) list started finished span not_done i
+  list=$(printf "'%s'," "${q[@]}")
+  bench_psql "SELECT count(spawnq.enqueue('$job_type', queue => (ARRAY[${list%,}])[1 + i % ${#q[@]}]))
+              FROM generate_series(0, $jobs - 1) AS i" >/dev/null
+  bench_psql "VACUUM ANALYZE spawnq.jobs"
+  started=$(date +%s.%N)
+  for ((i = 1; i < $#; ++i)); do
+    "$spawnq" work-all --config="${!i}" >"$work/daemon-$((i + 1)).log" 2>&1 &
+    more_daemon_pids+=" $!"
+  done
+  bench_daemon_start "${!#}"
+  bench_wait "$jobs jobs to finish" 200 \
+    "[[ \$(bench_psql \"SELECT count(*) FROM spawnq.jobs WHERE status IN ('done', 'failed', 'dead')\") -ge $jobs ]]"
+  finished=$(date +%s.%N)
+  [[ -z ${bench_before_stop:-} ]] || eval "$bench_before_stop"
+  bench_daemon_stop
+  not_done=$(bench_psql "SELECT count(*) FROM spawnq.jobs WHERE status <> 'done'")
+  if [[ $not_done != 0 ]]; then
+    echo "bench: $not_done jobs did not end done" >&2
+    exit 1
+  fi
+  span=$(bench_psql "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM spawnq.jobs")
+  bench_psql "TRUNCATE spawnq.jobs, spawnq.job_attempts, spawnq.job_dependencies; DELETE FROM spawnq.workers"
+  awk -v n="$jobs" -v s="$span" -v a="$started" -v b="$finished" \
+    'BEGIN { printf "%.0f %.2f %.0f\n", n / s, s, n / (b - a) }'
+}
+
+# bench_median LINE...: the line whose first field is the median.
+bench_median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 # bench_wait WHAT SECONDS CONDITION: polls CONDITION every 200 ms (each poll
 # is a psql process: polling faster would take CPU from what is measured).
@@ -77,9 +118,26 @@ bench_envelope() {
     "$2" >"$1"
 }
 
-# bench_spawn_limit SPAWNERS: posix_spawn+wait rate of job-runner running noop.
+# bench_spawn_limit SPAWNERS [COMMAND...]: posix_spawn+wait rate of COMMAND
+# (default: job-runner running noop) from SPAWNERS threads, median of 3.
 bench_spawn_limit() {
+  local spawners=$1
+  shift
   bench_envelope "$work/noop.json" noop
-  "$tools/spawn-limit" --seconds=2 --rounds=3 --spawners="$1" --stdin="$work/noop.json" -- \
-    "$job_runner" --job-id=1 --supervised
+  (($# > 0)) || set -- "$job_runner" --job-id=1 --supervised
+  "$tools/spawn-limit" --seconds=2 --rounds=3 --spawners="$spawners" --stdin="$work/noop.json" -- "$@"
+}
+
+# bench_rate LINE: the N of a spawn-limit line "… = N spawns/s …".
+bench_rate() { sed -E 's/.* = ([0-9]+) spawns\/s.*/\1/' <<<"$1"; }
+
+# bench_http_port: a free-looking local port for a daemon's /metrics.
+bench_http_port() { echo $((20000 + RANDOM % 20000)); }
+
+# bench_metrics PORT FILE: the daemon's /metrics, saved.
+bench_metrics() { curl -sf "http://127.0.0.1:$1/metrics" >"$2"; }
+
+# bench_metric FILE NAME: the sum of every sample of NAME (all labels).
+bench_metric() {
+  awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%.9f\n", s }' "$1"
 }
