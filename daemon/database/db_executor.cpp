@@ -133,6 +133,9 @@ bool DbExecutor::run_task(Task& task) {
 }
 
 void DbExecutor::thread_main() {
+  // Connected before the first task, so that neither it nor connected()
+  // waits for the connection (a drain asks connected() of the outcome one).
+  ensure_connected();
   for (;;) {
     Task task;
     {

@@ -65,6 +65,7 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
       drain_(loop_, config_.shutdown_timeout,
              Drain::Hooks{[this] { return queues_.running(); },
                           [this] { return queues_.idle() && db_.queued() == 0 && outcome_db_.queued() == 0; },
+                          [this] { return outcome_db_.connected(); },
                           [this] {
                             observers_.notifier().stopping("draining: " + std::to_string(queues_.running()) +
                                                            " job(s) running");

@@ -5,12 +5,13 @@
 //                             │                                            │
 //                             └────────── no child left ──▶ flushing ◀─────┘
 //                                                              │
-//        outcomes written ──▶ finished(0);  still unwritten after shutdown_timeout ──▶ finished(1)
+//   outcomes written ──▶ finished(0);  database out of reach for shutdown_timeout ──▶ finished(1)
 //
 // waiting: nothing more is claimed, running jobs go on. stopping: they got
 // SIGTERM, SIGKILL after sigterm_grace. flushing: children are gone and
-// their outcomes wait for the database, for a bounded while; what is still
-// unwritten then is left to another daemon's stuck-job rescue. Event loop only.
+// their outcomes are being written; only while the database is out of reach
+// does the clock run, for a bounded while: what is still unwritten then is
+// left to another daemon's stuck-job rescue. Event loop only.
 #pragma once
 
 #include <chrono>
@@ -29,6 +30,7 @@ class Drain {
   struct Hooks {
     std::function<std::size_t()> running;  // children alive
     std::function<bool()> settled;         // no child, no claim in flight, every outcome written
+    std::function<bool()> can_write;       // the outcome writes' connection is up
     std::function<void()> stop_claiming;
     std::function<void()> stop_jobs;       // SIGTERM now, SIGKILL after sigterm_grace
     std::function<void(int exit_code)> finished;

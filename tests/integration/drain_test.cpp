@@ -39,6 +39,20 @@ TEST_CASE_METHOD(JobDatabase, "daemon: a second Ctrl-C during a drain stops runn
   CHECK_THAT(db.value("SELECT last_error" + where), Contains("interrupted"));
 }
 
+TEST_CASE_METHOD(JobDatabase, "daemon: a drain with shutdown_timeout 0s still writes every interrupted job's outcome") {
+  // 200 outcomes take longer to write than one check of the drain: only an
+  // unreachable database may cut that short, not shutdown_timeout itself.
+  DaemonProcess daemon(db.url(), "shutdown_timeout: 0s\nsigterm_grace: 5s\n"
+                                 "queues:\n  default: { max_workers: 200 }\n");
+  for (int i = 0; i < 200; ++i) enqueue(store, "sleep", R"({"seconds": 60})");
+  REQUIRE(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'processing'") == "200"; },
+                     30s));
+  daemon.signal(SIGTERM);
+  CHECK(daemon.wait_exit(30s) == 0);
+  CHECK(db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'retry_wait'") == "200");
+  CHECK_THAT(daemon.log(), !Contains("unwritten"));
+}
+
 TEST_CASE_METHOD(JobDatabase, "daemon: spawnq workers shows each daemon serving, then draining, and a silent one dead") {
   // The daemon must not forget the silent one while the test reads: no
   // periodic check, and a stuck_job_timeout longer than its silence for the
