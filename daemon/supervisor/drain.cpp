@@ -56,9 +56,12 @@ void Drain::handle(Event event) {
         flushing_since_ = std::chrono::steady_clock::now();
       }
       // Writing a thousand outcomes takes a while; only an unreachable
-      // database may make us give up on them (shutdown_timeout may be 0).
-      if (phase_ == Phase::flushing && hooks_.can_write()) flushing_since_ = std::chrono::steady_clock::now();
-      if (phase_ == Phase::flushing && std::chrono::steady_clock::now() - flushing_since_ > shutdown_timeout_) {
+      // database may make us give up on them (shutdown_timeout may be 0),
+      // and the clock counts from when it was last reachable.
+      if (phase_ == Phase::flushing && hooks_.can_write()) {
+        flushing_since_ = std::chrono::steady_clock::now();
+      } else if (phase_ == Phase::flushing &&
+                 std::chrono::steady_clock::now() - flushing_since_ > shutdown_timeout_) {
         spdlog::error("exiting with outcome(s) unwritten: the database is unreachable; "
                       "their jobs will be rescued as stuck");
         phase_ = Phase::finished;

@@ -40,16 +40,16 @@ TEST_CASE_METHOD(JobDatabase, "daemon: a second Ctrl-C during a drain stops runn
 }
 
 TEST_CASE_METHOD(JobDatabase, "daemon: a drain with shutdown_timeout 0s still writes every interrupted job's outcome") {
-  // 200 outcomes take longer to write than one check of the drain: only an
+  // 400 outcomes take longer to write than one check of the drain: only an
   // unreachable database may cut that short, not shutdown_timeout itself.
   DaemonProcess daemon(db.url(), "shutdown_timeout: 0s\nsigterm_grace: 5s\n"
-                                 "queues:\n  default: { max_workers: 200 }\n");
-  for (int i = 0; i < 200; ++i) enqueue(store, "sleep", R"({"seconds": 60})");
-  REQUIRE(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'processing'") == "200"; },
+                                 "queues:\n  default: { max_workers: 400 }\n");
+  for (int i = 0; i < 400; ++i) enqueue(store, "sleep", R"({"seconds": 60})");
+  REQUIRE(wait_until([&] { return db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'processing'") == "400"; },
                      30s));
   daemon.signal(SIGTERM);
   CHECK(daemon.wait_exit(30s) == 0);
-  CHECK(db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'retry_wait'") == "200");
+  CHECK(db.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'retry_wait'") == "400");
   CHECK_THAT(daemon.log(), !Contains("unwritten"));
 }
 
