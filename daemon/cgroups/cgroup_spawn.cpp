@@ -53,6 +53,15 @@ struct KernelSigaction {
 // for the exec, so the caller's strings may be gone by the time the child
 // reads them.
 struct LaunchPad {
+  LaunchPad() = default;
+  LaunchPad(const LaunchPad&) = delete;
+  LaunchPad& operator=(const LaunchPad&) = delete;
+  // At exit: a child still between clone and exec (a daemon dying with
+  // children unreaped) keeps its stack; the process is ending anyway.
+  ~LaunchPad() {
+    if (stack && stack != MAP_FAILED && in_use.load(std::memory_order_acquire) == 0) ::munmap(stack, kChildStack);
+  }
+
   // Set before the clone; the kernel zeroes it (CLONE_CHILD_CLEARTID) once
   // the child has left our memory, by execve or by exiting: then the pad is free.
   std::atomic<pid_t> in_use{0};
