@@ -3,8 +3,9 @@
 // those four descriptors, default signal dispositions, an empty mask, a
 // process group of its own, `nice` steps below the daemon. It is started
 // without waiting for its exec (clone3, cgroup_spawn), born inside its cgroup
-// when it has one; posix_spawn (without nice) where clone3 is not built. The daemon's ends of the pipes
-// come back owned; nothing is left open if any step fails.
+// when it has one; posix_spawn (without nice) where clone3 is not built. The
+// daemon's ends of the pipes come back owned; nothing is left open if any
+// step fails.
 #pragma once
 
 #include <sys/types.h>
