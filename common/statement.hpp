@@ -54,6 +54,21 @@ class StatementBook {
     if (prepared_) tx.exec_prepared0(name, std::forward<Args>(args)...);
     else tx.exec_params0(sql_of(name), std::forward<Args>(args)...);
   }
+  // One statement as a transaction of its own, in one round trip where
+  // BEGIN, the statement and COMMIT take three. With a statement timeout it
+  // opens a transaction after all, for the timeout's set_config to last in.
+  // A connection lost on the way is a broken_connection either way.
+  template <typename... Args>
+  pqxx::result exec_alone(pqxx::connection& conn, const char* name, Args&&... args) const {
+    if (timeout_ms_) {
+      pqxx::work w(conn);
+      pqxx::result rows = exec(w, name, std::forward<Args>(args)...);
+      w.commit();
+      return rows;
+    }
+    pqxx::nontransaction alone(conn);
+    return exec(alone, name, std::forward<Args>(args)...);
+  }
 
  private:
   const std::string& sql_of(const char* name) const;
