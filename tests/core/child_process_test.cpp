@@ -123,10 +123,11 @@ TEST_CASE("core: the runner starts as promised: nicer by job_nice, its own group
   const std::string& out = run.exit->output_tail;
   // /proc/PID/stat: "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
   // cutime cstime priority nice …"; the fields after the comm are counted from the last ')'.
-  std::istringstream stat(out.substr(out.find(") ") + 2));
+  const std::string stat_line = out.substr(0, out.find('\n'));
+  std::istringstream stat(stat_line.substr(stat_line.rfind(") ") + 2));
   std::vector<std::string> fields{std::istream_iterator<std::string>(stat), {}};
   REQUIRE(fields.size() > 16);
-  const std::string pid = out.substr(0, out.find(' '));
+  const std::string pid = stat_line.substr(0, stat_line.find(' '));
   CHECK(fields[2] == pid);  // pgrp: a group of its own
   CHECK(fields[16] == std::to_string(std::min(19, ours + 3)));
   CHECK_THAT(out, Catch::Contains("SigBlk:\t0000000000000000"));
