@@ -45,7 +45,7 @@ bench_psql() {
 # process, a new backend and a count over the table: five a second of those
 # took about 10% of both CPUs from the drain being measured (a profile of
 # 2026-12-03), which the peers' own counting does not pay. Here a poll is a
-# query on one backend, and bench_drained's answers from two index probes.
+# query on one backend, and bench_drained answers from two index probes.
 bench_session_open() {
   coproc BENCH_SESSION { "$(pg_bin)/psql" "$SPAWNQ_DATABASE_URL" -qtA -v ON_ERROR_STOP=1 2>&1; }
   bench_session "SET enable_seqscan = off" >/dev/null

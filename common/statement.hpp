@@ -57,7 +57,8 @@ class StatementBook {
   // One statement as a transaction of its own, in one round trip where
   // BEGIN, the statement and COMMIT take three. With a statement timeout it
   // opens a transaction after all, for the timeout's set_config to last in.
-  // A connection lost on the way is a broken_connection either way.
+  // Lost with the connection, the statement may have committed or not, as
+  // with a COMMIT in doubt: the caller must treat either loss alike.
   template <typename... Args>
   pqxx::result exec_alone(pqxx::connection& conn, const char* name, Args&&... args) const {
     if (timeout_ms_) {
