@@ -29,17 +29,6 @@ bool payload_on_stdin(const std::string& payload) {
   return true;
 }
 
-std::vector<std::string> merged_environment(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> entries;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry(*e);
-    const std::string name = entry.substr(0, entry.find('='));
-    if (!extra.count(name)) entries.push_back(entry);
-  }
-  for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
-  return entries;
-}
-
 }  // namespace
 
 std::string exec_command(const CommandSpec& command, const std::string& payload_json) {
@@ -50,7 +39,9 @@ std::string exec_command(const CommandSpec& command, const std::string& payload_
     return "cannot enter " + command.working_dir + ": " + std::strerror(errno);
   }
   std::vector<std::string> argv = command.argv;
-  std::vector<std::string> env = merged_environment(command.env);
+  std::vector<std::string> inherited;
+  for (char** e = environ; *e; ++e) inherited.emplace_back(*e);
+  std::vector<std::string> env = command_environment(inherited, command.env);
   std::vector<char*> argv_ptrs = c_strings(argv);
   std::vector<char*> env_ptrs = c_strings(env);
   ::execve(argv_ptrs[0], argv_ptrs.data(), env_ptrs.data());

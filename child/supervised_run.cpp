@@ -34,7 +34,8 @@ int retry(std::string message, std::optional<double> after = std::nullopt) {
 }
 
 // Dies with the daemon, even if the daemon died before we got here: the
-// parent-death signal only covers deaths after it is set.
+// parent-death signal only covers deaths after it is set. A change of user
+// clears it, so this comes after drop_privileges.
 bool tie_to_parent() {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   const char* expected = std::getenv("SPAWNQ_PARENT_PID");
@@ -72,7 +73,6 @@ int run_handler(const Handler& handler, const Envelope& envelope) {
 }  // namespace
 
 int run_supervised(std::int64_t job_id, const Registry& registry) {
-  if (!tie_to_parent()) return kExitSoftware;
   // read(2) rather than iostreams: every job pays for this program's start-up.
   const std::string text = read_all(0);
   Envelope envelope;
@@ -93,6 +93,7 @@ int run_supervised(std::int64_t job_id, const Registry& registry) {
   if (envelope.run_as) {
     if (std::string error = drop_privileges(*envelope.run_as); !error.empty()) return fail(error);
   }
+  if (!tie_to_parent()) return kExitSoftware;
   if (envelope.command) {
     // Only returns if the exec failed; a deploy in progress may fix that, so retry.
     return retry(exec_command(*envelope.command, envelope.payload.dump()));

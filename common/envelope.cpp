@@ -132,6 +132,17 @@ std::vector<std::string> job_environment(const std::vector<std::string>& base, s
   return entries;
 }
 
+std::vector<std::string> command_environment(const std::vector<std::string>& job,
+                                             const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> entries;
+  entries.reserve(job.size() + extra.size());
+  for (const std::string& entry : job) {
+    if (!extra.count(entry.substr(0, entry.find('=')))) entries.push_back(entry);
+  }
+  for (const auto& [name, value] : extra) entries.push_back(name + "=" + value);
+  return entries;
+}
+
 std::optional<ChildMessage> parse_child_message(std::string_view line, std::string& error) {
   json object;
   try {

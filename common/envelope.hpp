@@ -87,6 +87,10 @@ std::vector<std::string> job_base_environment(char** base);
 std::vector<std::string> job_environment(const std::vector<std::string>& base, std::int64_t job_id,
                                          const std::string& queue, const std::string& job_type,
                                          int attempt, long parent_pid);
+// A command handler's environment: the job's, with the handler's `env:` put
+// over it, name by name.
+std::vector<std::string> command_environment(const std::vector<std::string>& job,
+                                             const std::map<std::string, std::string>& extra);
 
 struct ProgressLine {
   double fraction = 0;

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,11 +14,14 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace spawnq {
 namespace {
@@ -25,6 +29,7 @@ namespace {
 constexpr std::uint64_t kCloneIntoCgroup = 0x200000000ULL;  // <linux/sched.h>, clashes with <sched.h>
 constexpr std::size_t kChildStack = 64 * 1024;
 constexpr int kKernelSigsetBytes = 8;
+constexpr int kExitSoftware = 70;  // the runner's code for "adopted: the supervisor is gone"
 
 // struct clone_args of <linux/sched.h>, up to `cgroup` (CLONE_ARGS_SIZE_VER2).
 struct CloneArgs {
@@ -74,21 +79,118 @@ struct LaunchPad {
   std::optional<int> nice_value;  // the child's own, when it differs from ours
   char failure[160] = {};         // "spawnq: cannot start PATH: error " (the errno follows)
   std::size_t failure_length = 0;
+  // A command handler's set-up (CommandSetup), with each name the child may
+  // quote in a result line already JSON-escaped: the child cannot allocate.
+  bool command = false;
+  std::vector<ResourceLimit> limits;
+  bool run_as = false;
+  unsigned uid = 0;
+  unsigned gid = 0;
+  std::vector<gid_t> groups;
+  std::string user, user_json;
+  std::string working_dir, working_dir_json;
+  std::string program_json;
+  pid_t parent = 0;
 };
 static_assert(std::atomic<pid_t>::is_always_lock_free, "the kernel writes the word directly");
 
 #if defined(__x86_64__)
 // A system call that leaves errno alone: errno lives in the daemon thread's
 // TLS, which the child shares until execve. Returns -errno on failure.
-long raw_syscall(long number, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0) {
+long raw_syscall(long number, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0) {
   long result;
   register long r10 asm("r10") = a4;
-  asm volatile("syscall" : "=a"(result) : "0"(number), "D"(a1), "S"(a2), "d"(a3), "r"(r10) : "rcx", "r11", "memory");
+  register long r8 asm("r8") = a5;
+  asm volatile("syscall"
+               : "=a"(result)
+               : "0"(number), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
+               : "rcx", "r11", "memory");
   return result;
 }
 #else
-long raw_syscall(long, long = 0, long = 0, long = 0, long = 0) { return -ENOSYS; }
+long raw_syscall(long, long = 0, long = 0, long = 0, long = 0, long = 0) { return -ENOSYS; }
 #endif
+
+// A failed set-up step of a command, said as job-runner says it: a result
+// line on fd 3, which decides the outcome, and the same words on fd 1, the
+// attempt's output tail. Built on the child's stack; a name too long for it
+// is cut, and the line then is one the daemon logs and ignores (the exit code
+// still decides).
+class ChildFailure {
+ public:
+  explicit ChildFailure(bool retry) {
+    add_json(retry ? "{\"result\":\"retry\",\"error\":\"" : "{\"result\":\"fail\",\"error\":\"");
+    add_text("spawnq: ");
+    retry_ = retry;
+  }
+  ChildFailure& say(const char* words) {
+    add_json(words);
+    add_text(words);
+    return *this;
+  }
+  // `plain` as it is on fd 1, `escaped` inside the JSON string.
+  ChildFailure& quote(const std::string& plain, const std::string& escaped) {
+    add_json(escaped.c_str());
+    add_text(plain.c_str());
+    return *this;
+  }
+  [[noreturn]] void send(long rc) {
+    const char* reason = ::strerrordesc_np(static_cast<int>(-rc));  // a table's entry: no locale, no allocation
+    say(reason ? reason : "unknown error");
+    add_json("\"}\n");
+    add_text("\n");
+    raw_syscall(SYS_write, 3, reinterpret_cast<long>(json_), static_cast<long>(json_length_));
+    raw_syscall(SYS_write, 1, reinterpret_cast<long>(text_), static_cast<long>(text_length_));
+    raw_syscall(SYS_exit, retry_ ? 75 : 65);  // EX_TEMPFAIL, EX_DATAERR: what the line says
+    __builtin_unreachable();
+  }
+
+ private:
+  static void append(char* buffer, std::size_t& length, std::size_t size, const char* words) {
+    while (*words && length < size) buffer[length++] = *words++;
+  }
+  // Room is kept for the line's end.
+  void add_json(const char* words) { append(json_, json_length_, sizeof json_ - 4, words); }
+  void add_text(const char* words) { append(text_, text_length_, sizeof text_ - 2, words); }
+
+  char json_[3072];
+  char text_[3072];
+  std::size_t json_length_ = 0;
+  std::size_t text_length_ = 0;
+  bool retry_ = false;
+};
+
+// What job-runner would do before it execs a command (child/supervised_run.cpp),
+// in the same order but for the parent-death signal, which comes after the
+// change of user because that change clears it. Returns when the command
+// may be exec'd; a failed step reports and exits.
+void set_up_command(const LaunchPad* pad) {
+  for (const ResourceLimit& limit : pad->limits) {
+    const rlimit value{limit.soft, limit.hard};
+    if (const long rc = raw_syscall(SYS_prlimit64, 0, limit.resource, reinterpret_cast<long>(&value), 0); rc != 0) {
+      ChildFailure(false).say("cannot apply the job's limits: setrlimit(").say(limit.name).say("): ").send(rc);
+    }
+  }
+  if (pad->run_as) {
+    auto step = [pad](const char* name, long rc) {
+      if (rc != 0) ChildFailure(false).say("cannot run as user ").quote(pad->user, pad->user_json).say(": ").say(name)
+                       .say(": ").send(rc);
+    };
+    step("setgroups", raw_syscall(SYS_setgroups, static_cast<long>(pad->groups.size()),
+                                  reinterpret_cast<long>(pad->groups.data())));
+    step("setgid", raw_syscall(SYS_setgid, pad->gid));
+    step("setuid", raw_syscall(SYS_setuid, pad->uid));
+    step("PR_SET_NO_NEW_PRIVS", raw_syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+  }
+  // Dies with the daemon, unless the daemon died before this was set.
+  raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+  if (raw_syscall(SYS_getppid) != pad->parent) raw_syscall(SYS_exit, kExitSoftware);
+  if (!pad->working_dir.empty()) {
+    if (const long rc = raw_syscall(SYS_chdir, reinterpret_cast<long>(pad->working_dir.c_str())); rc != 0) {
+      ChildFailure(true).say("cannot enter ").quote(pad->working_dir, pad->working_dir_json).say(": ").send(rc);
+    }
+  }
+}
 
 // Runs in the child, on the pad's stack, in the daemon's memory and beside
 // the running daemon until execve: raw system calls only, nothing that
@@ -112,9 +214,12 @@ long raw_syscall(long, long = 0, long = 0, long = 0, long = 0) { return -ENOSYS;
     if (rc == target) rc = 0;
   }
   if (rc == 0) rc = raw_syscall(SYS_close_range, 4, ~0U, 0);
+  if (rc == 0 && pad->command) set_up_command(pad);
   if (rc == 0) {
     rc = raw_syscall(SYS_execve, reinterpret_cast<long>(pad->path.c_str()), reinterpret_cast<long>(pad->argv.data()),
                      reinterpret_cast<long>(pad->envp.data()));
+    // A deploy in progress may bring the program back: a retry, as the runner says.
+    if (pad->command) ChildFailure(true).say("cannot run ").quote(pad->path, pad->program_json).say(": ").send(rc);
   }
   // Nobody waits for us: say why on the output pipe (the attempt's output
   // tail), and exit 127, a retry like any other runner that failed.
@@ -180,8 +285,31 @@ LaunchPad& free_pad() {
   return *pads.emplace_back(std::move(pad));
 }
 
+std::string json_escaped(const std::string& text) {
+  const std::string quoted = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+void fill_command(LaunchPad& pad, const CommandSetup* command) {
+  pad.command = command != nullptr;
+  if (!command) return;
+  pad.limits = command->limits;
+  pad.run_as = command->run_as.has_value();
+  if (command->run_as) {
+    pad.uid = command->run_as->uid;
+    pad.gid = command->run_as->gid;
+    pad.groups.assign(command->run_as->groups.begin(), command->run_as->groups.end());
+    pad.user = command->run_as->user;
+    pad.user_json = json_escaped(pad.user);
+  }
+  pad.working_dir = command->working_dir;
+  pad.working_dir_json = json_escaped(pad.working_dir);
+  pad.program_json = json_escaped(pad.path);
+  pad.parent = command->parent;
+}
+
 void fill(LaunchPad& pad, const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
-          int nice) {
+          int nice, const CommandSetup* command) {
   pad.path = path;
   pad.strings.clear();
   std::size_t argc = 0;
@@ -201,6 +329,7 @@ void fill(LaunchPad& pad, const char* path, char* const argv[], char* const envp
   }
   const int n = std::snprintf(pad.failure, sizeof pad.failure, "spawnq: cannot start %s: error ", path);
   pad.failure_length = std::min(sizeof pad.failure - 1, static_cast<std::size_t>(std::max(n, 0)));
+  fill_command(pad, command);
 }
 
 }  // namespace
@@ -216,9 +345,9 @@ bool can_spawn_detached(std::string& why) {
 }
 
 pid_t spawn_detached(const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
-                     int cgroup_fd, int nice) {
+                     int cgroup_fd, int nice, const CommandSetup* command) {
   LaunchPad& pad = free_pad();
-  fill(pad, path, argv, envp, fds, nice);
+  fill(pad, path, argv, envp, fds, nice, command);
   CloneArgs args;
   args.flags = CLONE_VM | CLONE_CHILD_CLEARTID | (cgroup_fd >= 0 ? kCloneIntoCgroup : 0);
   args.child_tid = reinterpret_cast<std::uint64_t>(&pad.in_use);

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <unordered_set>
 
-#include "runner_spawn.hpp"
 
 namespace spawnq {
 namespace {
@@ -55,7 +54,8 @@ void ChildProcess::spawn(Options options) {
   cgroup_ = std::move(options.cgroup);
   SpawnedRunner runner = spawn_runner(RunnerLaunch{options.runner, options.job_id, std::move(options.envelope),
                                                    std::move(options.environment),
-                                                   cgroup_ ? cgroup_.folder_fd() : -1, options.nice});
+                                                   cgroup_ ? cgroup_.folder_fd() : -1, options.nice,
+                                                   std::move(options.command)});
   pid_ = runner.pid;
   direct_children().insert(pid_);
   UniqueFd pidfd;

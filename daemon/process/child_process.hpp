@@ -28,6 +28,7 @@
 #include "common/outcome.hpp"
 #include "common/unique_fd.hpp"
 #include "daemon/cgroups/cgroup_lease.hpp"
+#include "daemon/process/runner_spawn.hpp"
 
 namespace spawnq {
 
@@ -62,6 +63,7 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
     std::chrono::milliseconds sigterm_grace{0};
     CgroupLease cgroup;  // the job's cgroup, which the runner is born in; empty: none
     int nice = 0;        // how much nicer than the daemon the runner runs
+    std::optional<DirectCommand> command{};  // a command handler, exec'd in the runner's place
     // How the child is watched; a test may put a failing one here.
     UniqueFd (*open_pidfd)(pid_t) = &spawnq::open_pidfd;
   };

@@ -42,7 +42,10 @@ pid_t posix_spawn_runner(char* const argv[], char* const envp[], const std::arra
 }  // namespace
 
 SpawnedRunner spawn_runner(const RunnerLaunch& launch) {
-  const UniqueFd input = make_memfd("spawnq-envelope", launch.envelope);
+  std::string no_detached;
+  const DirectCommand* command = launch.command && can_spawn_detached(no_detached) ? &*launch.command : nullptr;
+  const UniqueFd input = command ? make_memfd("spawnq-payload", command->payload)
+                                 : make_memfd("spawnq-envelope", launch.envelope);
   // stdout and stderr share one pipe: the kept tail is both, interleaved as
   // written, and every job costs one pipe and one watched descriptor less.
   PipeFds output = make_pipe();
@@ -50,18 +53,20 @@ SpawnedRunner spawn_runner(const RunnerLaunch& launch) {
   static_assert(kResultFd == 3, "the runner's fds are 0-3, the result channel last");
   const std::array<int, 4> child_fds{input.get(), output.write.get(), output.write.get(), results.write.get()};
 
-  std::string job_flag = "--job-id=" + std::to_string(launch.job_id);
-  std::string supervised = "--supervised";
-  std::string runner = launch.runner;
-  char* argv[] = {runner.data(), job_flag.data(), supervised.data(), nullptr};
+  std::vector<std::string> runner_argv{launch.runner, "--job-id=" + std::to_string(launch.job_id), "--supervised"};
+  const std::vector<std::string>& program = command ? command->argv : runner_argv;
+  std::vector<char*> argv;
+  argv.reserve(program.size() + 1);
+  for (const std::string& word : program) argv.push_back(const_cast<char*>(word.c_str()));
+  argv.push_back(nullptr);
   std::vector<char*> envp;
   envp.reserve(launch.environment.size() + 1);
   for (const std::string& entry : launch.environment) envp.push_back(const_cast<char*>(entry.c_str()));
   envp.push_back(nullptr);
-  std::string no_detached;
   const pid_t pid = can_spawn_detached(no_detached)
-                        ? spawn_detached(runner.c_str(), argv, envp.data(), child_fds, launch.cgroup_fd, launch.nice)
-                        : posix_spawn_runner(argv, envp.data(), child_fds);
+                        ? spawn_detached(argv[0], argv.data(), envp.data(), child_fds, launch.cgroup_fd, launch.nice,
+                                         command ? &command->setup : nullptr)
+                        : posix_spawn_runner(argv.data(), envp.data(), child_fds);
   // The child's ends (and the memfd) close here; ours go to the caller.
   return SpawnedRunner{pid, std::move(output.read), std::move(results.read)};
 }

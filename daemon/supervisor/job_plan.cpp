@@ -1,6 +1,7 @@
 #include "job_plan.hpp"
 
 #include "common/envelope.hpp"
+#include "common/resource_limits.hpp"
 #include "config/job_policy.hpp"
 
 namespace spawnq {
@@ -53,6 +54,13 @@ JobPlan plan_job(const ClaimedJob& job, const QueueConfig& queue, const Config& 
                  const std::vector<std::string>& base_environment, long daemon_pid) {
   JobPlan plan = plan_without_environment(job, queue, config);
   plan.environment = job_environment(base_environment, job.id, job.queue, job.job_type, job.attempt, daemon_pid);
+  const HandlerConfig* handler = handler_for(config, job.job_type);
+  if (handler && !handler->argv.empty()) {
+    plan.environment = command_environment(plan.environment, handler->env);
+    plan.command = DirectCommand{handler->argv, job.payload,
+                                 CommandSetup{resource_limits(plan.limits), handler->run_as, handler->working_dir,
+                                              static_cast<pid_t>(daemon_pid)}};
+  }
   return plan;
 }
 

@@ -2,8 +2,9 @@
 // worked out once when it is claimed and kept with it while it runs: its
 // time limit and backoff, its limits (the handler's put over the queue's, key by key),
 // the envelope handed to job-runner (docs/SPEC.md §4, with a command handler
-// resolved here so that the runner reads no config) and its environment.
-// Pure functions over values.
+// resolved here so that the runner reads no config) and its environment;
+// for a command handler also the command as the daemon execs it in the
+// runner's place. Pure functions over values.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 
 #include "common/job.hpp"
 #include "config/config.hpp"
+#include "daemon/process/runner_spawn.hpp"
 
 namespace spawnq {
 
@@ -20,7 +22,8 @@ struct JobPlan {
   std::vector<std::chrono::milliseconds> backoff;  // the same
   JobLimits limits;
   std::string envelope;
-  std::vector<std::string> environment;
+  std::vector<std::string> environment;  // a command's: with the handler's `env:` over it
+  std::optional<DirectCommand> command{};
 };
 
 // `base_environment`: the daemon's own, SPAWNQ_* and PG* removed;

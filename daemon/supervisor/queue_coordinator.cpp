@@ -131,6 +131,7 @@ void QueueCoordinator::start_job(const ClaimedJob& job) {
   ChildProcess::Options options{settings_.runner, job.id, plan.envelope, plan.environment, plan.timeout,
                                 settings_.config->sigterm_grace, {}};
   options.nice = settings_.config->job_nice;
+  options.command = std::move(plan.command);
   if (settings_.cgroups) {
     try {
       options.cgroup = settings_.cgroups->acquire(plan.limits);

@@ -258,7 +258,8 @@ TEST_CASE("daemon: only fds 0-3 and no database credentials reach a job") {
   const JobId dump = h.add("dump", R"({"k": "v"})");
   REQUIRE(h.reaches(dump, "done"));
   const std::string output = h.attempt(dump, "output_tail");
-  CHECK_THAT(output, Contains(R"(stdin: {"k":"v"})"));
+  // The payload as its row holds it (jsonb's text), or as a runner re-dumps it where it execs the command.
+  CHECK_THAT(output, Contains(R"(stdin: {"k": "v"})") || Contains(R"(stdin: {"k":"v"})"));
   CHECK_THAT(output, Contains("SPAWNQ_JOB_ID=" + std::to_string(dump)));
   CHECK_THAT(output, Contains("SPAWNQ_QUEUE=default"));
   CHECK_THAT(output, Contains("SPAWNQ_JOB_TYPE=dump"));

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/envelope.hpp"
+#include "common/resource_limits.hpp"
 #include "config/config_emitter.hpp"
 #include "config/config_loader.hpp"
 #include "config/yaml_field.hpp"
@@ -55,6 +56,47 @@ handlers:
   CHECK(again.queues.at(0).limits == q.limits);
   CHECK(again.handlers.at("resize").limits == h.limits);
   CHECK(again.handlers.at("resize").run_as == h.run_as);
+}
+
+TEST_CASE("limits: a command handler's plan is the command the daemon execs, with its limits, user, folder and env") {
+  const Config c = parse(R"(
+queues:
+  imports: { limits: { open_files: 1024 } }
+handlers:
+  resize: { command: [/bin/true, "--fast"], env: { A: handler, B: new }, working_dir: /tmp,
+            limits: { cpu_time: 10s }, user: nobody }
+)");
+  const QueueConfig& q = c.queues.at(0);
+  ClaimedJob job;
+  job.id = 7;
+  job.queue = "imports";
+  job.job_type = "resize";
+  job.payload = R"({"w": 640})";
+  job.attempt = 1;
+  const JobPlan plan = plan_job(job, q, c, {"PATH=/bin", "A=daemon"}, 4321);
+  REQUIRE(plan.command);
+  CHECK(plan.command->argv == std::vector<std::string>{"/bin/true", "--fast"});
+  CHECK(plan.command->payload == job.payload);
+  CHECK(plan.command->setup.working_dir == "/tmp");
+  CHECK(plan.command->setup.parent == 4321);
+  CHECK(plan.command->setup.run_as == c.handlers.at("resize").run_as);
+  std::vector<std::string> limits;
+  for (const ResourceLimit& l : plan.command->setup.limits) {
+    limits.push_back(std::string(l.name) + "=" + std::to_string(l.soft) + "/" + std::to_string(l.hard));
+  }
+  CHECK(limits == std::vector<std::string>{"RLIMIT_CORE=0/0", "RLIMIT_CPU=10/11", "RLIMIT_NOFILE=1024/1024"});
+  // The handler's env over the job's, name by name; the job's own variables stay.
+  CHECK(plan.environment == std::vector<std::string>{"PATH=/bin", "SPAWNQ_JOB_ID=7", "SPAWNQ_QUEUE=imports",
+                                                     "SPAWNQ_JOB_TYPE=resize", "SPAWNQ_ATTEMPT=1",
+                                                     "SPAWNQ_RESULT_FD=3", "SPAWNQ_PARENT_PID=4321", "A=handler",
+                                                     "B=new"});
+  // The envelope stays the way round where the daemon cannot exec the command itself.
+  const Envelope e = parse_envelope(plan.envelope);
+  REQUIRE(e.command);
+  CHECK(e.command->argv == plan.command->argv);
+
+  job.job_type = "other";
+  CHECK_FALSE(plan_job(job, q, c, {}, 4321).command);
 }
 
 TEST_CASE("limits: bad values and unknown users fail with file, line and key") {
