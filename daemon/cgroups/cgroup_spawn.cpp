@@ -113,15 +113,14 @@ long raw_syscall(long, long = 0, long = 0, long = 0, long = 0, long = 0) { retur
 
 // A failed set-up step of a command, said as job-runner says it: a result
 // line on fd 3, which decides the outcome, and the same words on fd 1, the
-// attempt's output tail. Built on the child's stack; a name too long for it
-// is cut, and the line then is one the daemon logs and ignores (the exit code
-// still decides).
+// attempt's output tail. Built on the child's stack: a name too long for it
+// is cut, and should the cut split an escape, the line is one the daemon logs
+// and ignores (the exit code still decides).
 class ChildFailure {
  public:
-  explicit ChildFailure(bool retry) {
+  explicit ChildFailure(bool retry) : retry_(retry) {
     add_json(retry ? "{\"result\":\"retry\",\"error\":\"" : "{\"result\":\"fail\",\"error\":\"");
     add_text("spawnq: ");
-    retry_ = retry;
   }
   ChildFailure& say(const char* words) {
     add_json(words);
@@ -153,11 +152,11 @@ class ChildFailure {
   void add_json(const char* words) { append(json_, json_length_, sizeof json_ - 4, words); }
   void add_text(const char* words) { append(text_, text_length_, sizeof text_ - 2, words); }
 
+  bool retry_;
   char json_[3072];
   char text_[3072];
   std::size_t json_length_ = 0;
   std::size_t text_length_ = 0;
-  bool retry_ = false;
 };
 
 // What job-runner would do before it execs a command (child/supervised_run.cpp),
@@ -173,8 +172,9 @@ void set_up_command(const LaunchPad* pad) {
   }
   if (pad->run_as) {
     auto step = [pad](const char* name, long rc) {
-      if (rc != 0) ChildFailure(false).say("cannot run as user ").quote(pad->user, pad->user_json).say(": ").say(name)
-                       .say(": ").send(rc);
+      if (rc == 0) return;
+      ChildFailure(false).say("cannot run as user ").quote(pad->user, pad->user_json).say(": ").say(name).say(": ")
+          .send(rc);
     };
     step("setgroups", raw_syscall(SYS_setgroups, static_cast<long>(pad->groups.size()),
                                   reinterpret_cast<long>(pad->groups.data())));

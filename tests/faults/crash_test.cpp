@@ -2,6 +2,8 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "fault_harness.hpp"
@@ -53,6 +55,31 @@ TEST_CASE("faults: SIGKILL of the daemon mid-run kills its children, and a resta
   CHECK(h.value("SELECT count(*) FROM spawnq.job_attempts WHERE outcome = 'lost'") == "4");
   CHECK_THAT(restarted->log(), Contains("is gone (crashed?): rescuing its jobs now"));
   h.check_guarantees();
+}
+
+TEST_CASE("faults: SIGKILL of the daemon kills a command handler it exec'd in the runner's place") {
+  TestDatabase db;
+  FaultHarness h(db.url());
+  const std::filesystem::path folder = std::filesystem::temp_directory_path() /
+                                       ("spawnq-crash-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  const std::string script = (folder / "napper.sh").string();
+  const std::string pid_file = (folder / "pid").string();
+  // Short sleeps: what the handler itself started may outlive a killed daemon (SPEC §7), the handler may not.
+  std::ofstream(script) << "#!/bin/sh\necho $$ > " << pid_file << ".new && mv " << pid_file << ".new " << pid_file
+                        << "\nwhile :; do sleep 0.1; done\n";
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  h.value("SELECT spawnq.enqueue(job_type => 'napper', payload => '{}'::jsonb)");
+  auto daemon = h.daemon("default: { max_workers: 1 }", {{"handlers", "\n  napper: { command: [" + script + "] }"}});
+  REQUIRE(wait_until([&] { return std::filesystem::exists(pid_file); }, 10s));
+  pid_t pid = 0;
+  std::ifstream(pid_file) >> pid;
+  REQUIRE(pid > 0);
+  CHECK(::kill(pid, 0) == 0);
+  daemon->signal(SIGKILL);
+  REQUIRE(daemon->wait_exit(5s) == 128 + SIGKILL);
+  CHECK(wait_until([&] { return ::kill(pid, 0) != 0; }, 5s));
+  std::filesystem::remove_all(folder);
 }
 
 TEST_CASE("faults: SIGKILL of one of two daemons: the survivor rescues its jobs") {
