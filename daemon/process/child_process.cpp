@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <unordered_set>
 
-
 namespace spawnq {
 namespace {
 
