@@ -335,13 +335,8 @@ void fill(LaunchPad& pad, const char* path, char* const argv[], char* const envp
 }  // namespace
 
 bool can_spawn_detached(std::string& why) {
-#if defined(__x86_64__)
-  (void)why;
-  return true;
-#else
-  why = "starting a job inside its cgroup (clone3) is built for x86_64 only";
-  return false;
-#endif
+  if (!kSpawnsDetached) why = "starting a job inside its cgroup (clone3) is built for x86_64 only";
+  return kSpawnsDetached;
 }
 
 pid_t spawn_detached(const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,

@@ -40,6 +40,11 @@ struct CommandSetup {
 
 // False where this build cannot (clone3 needs a hand-written entry per CPU
 // architecture; x86_64 only); `why` says so.
+#if defined(__x86_64__)
+inline constexpr bool kSpawnsDetached = true;
+#else
+inline constexpr bool kSpawnsDetached = false;
+#endif
 bool can_spawn_detached(std::string& why);
 
 // The child's pid, cloned into `cgroup_fd` unless that is -1, running `nice`

@@ -42,8 +42,7 @@ pid_t posix_spawn_runner(char* const argv[], char* const envp[], const std::arra
 }  // namespace
 
 SpawnedRunner spawn_runner(const RunnerLaunch& launch) {
-  std::string no_detached;
-  const DirectCommand* command = launch.command && can_spawn_detached(no_detached) ? &*launch.command : nullptr;
+  const DirectCommand* command = launch.command && kSpawnsDetached ? &*launch.command : nullptr;
   const UniqueFd input = command ? make_memfd("spawnq-payload", command->payload)
                                  : make_memfd("spawnq-envelope", launch.envelope);
   // stdout and stderr share one pipe: the kept tail is both, interleaved as
@@ -63,7 +62,7 @@ SpawnedRunner spawn_runner(const RunnerLaunch& launch) {
   envp.reserve(launch.environment.size() + 1);
   for (const std::string& entry : launch.environment) envp.push_back(const_cast<char*>(entry.c_str()));
   envp.push_back(nullptr);
-  const pid_t pid = can_spawn_detached(no_detached)
+  const pid_t pid = kSpawnsDetached
                         ? spawn_detached(argv[0], argv.data(), envp.data(), child_fds, launch.cgroup_fd, launch.nice,
                                          command ? &command->setup : nullptr)
                         : posix_spawn_runner(argv.data(), envp.data(), child_fds);

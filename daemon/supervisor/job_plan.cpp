@@ -28,13 +28,13 @@ Envelope envelope_of(const ClaimedJob& job, const JobPlan& plan, const HandlerCo
   return envelope;
 }
 
-JobPlan plan_without_environment(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
-  const HandlerConfig* handler = handler_for(config, job.job_type);
+// The plan's policy: time limit, backoff, limits.
+JobPlan policy_of(const ClaimedJob& job, const QueueConfig& queue, const Config& config,
+                  const HandlerConfig* handler) {
   JobPlan plan;
   plan.timeout = timeout_for(config, queue, job.job_type).value;
   plan.backoff = backoff_for(config, queue, job.job_type).value;
   plan.limits = handler ? merged_limits(queue.limits, handler->limits) : queue.limits;
-  plan.envelope = format_envelope(envelope_of(job, plan, handler), job.payload);
   return plan;
 }
 
@@ -52,20 +52,23 @@ JobLimits merged_limits(const JobLimits& queue, const JobLimits& handler) {
 
 JobPlan plan_job(const ClaimedJob& job, const QueueConfig& queue, const Config& config,
                  const std::vector<std::string>& base_environment, long daemon_pid) {
-  JobPlan plan = plan_without_environment(job, queue, config);
-  plan.environment = job_environment(base_environment, job.id, job.queue, job.job_type, job.attempt, daemon_pid);
   const HandlerConfig* handler = handler_for(config, job.job_type);
+  JobPlan plan = policy_of(job, queue, config, handler);
+  plan.environment = job_environment(base_environment, job.id, job.queue, job.job_type, job.attempt, daemon_pid);
   if (handler && !handler->argv.empty()) {
     plan.environment = command_environment(plan.environment, handler->env);
     plan.command = DirectCommand{handler->argv, job.payload,
                                  CommandSetup{resource_limits(plan.limits), handler->run_as, handler->working_dir,
                                               static_cast<pid_t>(daemon_pid)}};
   }
+  // Only a runner reads an envelope: a command the daemon execs itself needs none.
+  if (!plan.command || !kSpawnsDetached) plan.envelope = format_envelope(envelope_of(job, plan, handler), job.payload);
   return plan;
 }
 
 std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
-  return plan_without_environment(job, queue, config).envelope;
+  const HandlerConfig* handler = handler_for(config, job.job_type);
+  return format_envelope(envelope_of(job, policy_of(job, queue, config, handler), handler), job.payload);
 }
 
 }  // namespace spawnq

@@ -21,7 +21,7 @@ struct JobPlan {
   std::chrono::milliseconds timeout{0};  // the handler's, else the queue's (config/job_policy)
   std::vector<std::chrono::milliseconds> backoff;  // the same
   JobLimits limits;
-  std::string envelope;
+  std::string envelope;  // empty for a command the daemon execs itself (kSpawnsDetached)
   std::vector<std::string> environment;  // a command's: with the handler's `env:` over it
   std::optional<DirectCommand> command{};
 };

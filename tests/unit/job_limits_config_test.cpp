@@ -90,8 +90,10 @@ handlers:
                                                      "SPAWNQ_JOB_TYPE=resize", "SPAWNQ_ATTEMPT=1",
                                                      "SPAWNQ_RESULT_FD=3", "SPAWNQ_PARENT_PID=4321", "A=handler",
                                                      "B=new"});
-  // The envelope stays the way round where the daemon cannot exec the command itself.
-  const Envelope e = parse_envelope(plan.envelope);
+  // Only a runner reads an envelope: built where the daemon cannot exec the command itself, and for
+  // `spawnq envelope ID` (job-runner --job-id) always.
+  CHECK(plan.envelope.empty() == kSpawnsDetached);
+  const Envelope e = parse_envelope(build_envelope(job, q, c));
   REQUIRE(e.command);
   CHECK(e.command->argv == plan.command->argv);
 
