@@ -82,6 +82,22 @@ TEST_CASE("faults: SIGKILL of the daemon kills a command handler it exec'd in th
   std::filesystem::remove_all(folder);
 }
 
+TEST_CASE("faults: SIGKILL of the daemon kills a runner that dropped to another user") {
+  if (::geteuid() != 0) {
+    WARN("not root: dropping to another user cannot be tested here");
+    return;
+  }
+  TestDatabase db;
+  FaultHarness h(db.url());
+  h.add_effects(1, R"({"seconds": 5})");
+  auto daemon = h.daemon("default: { max_workers: 1 }", {{"handlers", "\n  effect: { user: nobody }"}});
+  REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == 1; }, 10s));
+  daemon->signal(SIGKILL);
+  REQUIRE(daemon->wait_exit(5s) == 128 + SIGKILL);
+  // The change of user clears the parent-death signal: a runner that set it first would sleep its 5 s out.
+  CHECK(wait_until([&] { return all_dead(runner_pids(h.effects())); }, 3s));
+}
+
 TEST_CASE("faults: SIGKILL of one of two daemons: the survivor rescues its jobs") {
   TestDatabase db;
   FaultHarness h(db.url());
