@@ -34,6 +34,16 @@ bool all_dead(const std::vector<pid_t>& pids) {
   return true;
 }
 
+// Kills `daemon` with SIGKILL once `runners` of its runners have started; true
+// if they all died within `limit` (their parent-death signal).
+bool runners_die_with(const FaultHarness& h, DaemonProcess& daemon, std::size_t runners,
+                      std::chrono::milliseconds limit) {
+  REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == runners; }, 10s));
+  daemon.signal(SIGKILL);
+  REQUIRE(daemon.wait_exit(5s) == 128 + SIGKILL);
+  return wait_until([&] { return all_dead(runner_pids(h.effects())); }, limit);
+}
+
 }  // namespace
 
 TEST_CASE("faults: SIGKILL of the daemon mid-run kills its children, and a restart rescues the jobs at once") {
@@ -42,10 +52,7 @@ TEST_CASE("faults: SIGKILL of the daemon mid-run kills its children, and a resta
   h.add_effects(4, R"({"seconds": 2})");
   {
     auto daemon = h.daemon("default: { max_workers: 4 }", {{"stuck_job_timeout", "60s"}});
-    REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == 4; }, 10s));
-    daemon->signal(SIGKILL);
-    REQUIRE(daemon->wait_exit(5s) == 128 + SIGKILL);
-    CHECK(wait_until([&] { return all_dead(runner_pids(h.effects())); }, 5s));
+    CHECK(runners_die_with(h, *daemon, 4, 5s));
   }
   CHECK(h.value("SELECT count(*) FROM spawnq.jobs WHERE status = 'processing'") == "4");
   // stuck_job_timeout is a minute: only the same-host proof can rescue them this fast.
@@ -83,19 +90,13 @@ TEST_CASE("faults: SIGKILL of the daemon kills a command handler it exec'd in th
 }
 
 TEST_CASE("faults: SIGKILL of the daemon kills a runner that dropped to another user") {
-  if (::geteuid() != 0) {
-    WARN("not root: dropping to another user cannot be tested here");
-    return;
-  }
+  if (!root_or_warn()) return;
   TestDatabase db;
   FaultHarness h(db.url());
   h.add_effects(1, R"({"seconds": 5})");
   auto daemon = h.daemon("default: { max_workers: 1 }", {{"handlers", "\n  effect: { user: nobody }"}});
-  REQUIRE(wait_until([&] { return runner_pids(h.effects()).size() == 1; }, 10s));
-  daemon->signal(SIGKILL);
-  REQUIRE(daemon->wait_exit(5s) == 128 + SIGKILL);
   // The change of user clears the parent-death signal: a runner that set it first would sleep its 5 s out.
-  CHECK(wait_until([&] { return all_dead(runner_pids(h.effects())); }, 3s));
+  CHECK(runners_die_with(h, *daemon, 1, 3s));
 }
 
 TEST_CASE("faults: SIGKILL of one of two daemons: the survivor rescues its jobs") {

@@ -1,6 +1,7 @@
 #include "fault_harness.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -21,6 +22,12 @@ FaultHarness::FaultHarness(std::string database_url, std::string daemon_url)
 }
 
 FaultHarness::~FaultHarness() { std::remove(effects_log_.c_str()); }
+
+bool root_or_warn() {
+  if (::geteuid() == 0) return true;
+  WARN("not root: dropping to another user cannot be tested here");
+  return false;
+}
 
 std::unique_ptr<DaemonProcess> FaultHarness::daemon(const std::string& queues,
                                                     std::map<std::string, std::string> settings) const {

@@ -42,4 +42,8 @@ class FaultHarness {
   std::string effects_log_;
 };
 
+// True when the suite runs as root; otherwise warns that switching users
+// cannot be tested here.
+bool root_or_warn();
+
 }  // namespace spawnq::test

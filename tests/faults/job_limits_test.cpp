@@ -2,7 +2,6 @@
 // fault runner: the limit is applied, a job that exceeds it fails with an
 // error naming it, and the daemon goes on unharmed.
 #include <signal.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -45,10 +44,7 @@ TEST_CASE("limits: a job past its cpu_time limit is killed by SIGXCPU, and the e
 }
 
 TEST_CASE("limits: a handler run as another user sees that uid, its own limits, and no core dumps") {
-  if (::geteuid() != 0) {
-    WARN("not root: dropping to another user cannot be tested here");
-    return;
-  }
+  if (!root_or_warn()) return;
   TestDatabase db;
   FaultHarness h(db.url());
   const auto ids = h.add_effects(1, R"({"whoami": true})");
