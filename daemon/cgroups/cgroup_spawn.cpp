@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -79,19 +80,12 @@ struct LaunchPad {
   std::optional<int> nice_value;  // the child's own, when it differs from ours
   char failure[160] = {};         // "spawnq: cannot start PATH: error " (the errno follows)
   std::size_t failure_length = 0;
-  // A command handler's set-up (CommandSetup), with each name the child may
-  // quote in a result line already JSON-escaped: the child cannot allocate.
-  bool command = false;
-  std::vector<ResourceLimit> limits;
-  bool run_as = false;
-  unsigned uid = 0;
-  unsigned gid = 0;
-  std::vector<gid_t> groups;
-  std::string user, user_json;
-  std::string working_dir, working_dir_json;
-  std::string program_json;
-  pid_t parent = 0;
+  // A command handler's set-up, with each name the child may quote in a
+  // result line already JSON-escaped: the child cannot allocate.
+  std::optional<CommandSetup> command;
+  std::string user_json, working_dir_json, program_json;
 };
+static_assert(std::is_same_v<gid_t, unsigned>, "RunAs::groups goes to setgroups as it is");
 static_assert(std::atomic<pid_t>::is_always_lock_free, "the kernel writes the word directly");
 
 #if defined(__x86_64__)
@@ -164,30 +158,31 @@ class ChildFailure {
 // change of user because that change clears it. Returns when the command
 // may be exec'd; a failed step reports and exits.
 void set_up_command(const LaunchPad* pad) {
-  for (const ResourceLimit& limit : pad->limits) {
+  const CommandSetup& setup = *pad->command;
+  for (const ResourceLimit& limit : setup.limits) {
     const rlimit value{limit.soft, limit.hard};
     if (const long rc = raw_syscall(SYS_prlimit64, 0, limit.resource, reinterpret_cast<long>(&value), 0); rc != 0) {
       ChildFailure(false).say("cannot apply the job's limits: setrlimit(").say(limit.name).say("): ").send(rc);
     }
   }
-  if (pad->run_as) {
-    auto step = [pad](const char* name, long rc) {
+  if (const auto& run_as = setup.run_as) {
+    auto step = [&](const char* name, long rc) {
       if (rc == 0) return;
-      ChildFailure(false).say("cannot run as user ").quote(pad->user, pad->user_json).say(": ").say(name).say(": ")
+      ChildFailure(false).say("cannot run as user ").quote(run_as->user, pad->user_json).say(": ").say(name).say(": ")
           .send(rc);
     };
-    step("setgroups", raw_syscall(SYS_setgroups, static_cast<long>(pad->groups.size()),
-                                  reinterpret_cast<long>(pad->groups.data())));
-    step("setgid", raw_syscall(SYS_setgid, pad->gid));
-    step("setuid", raw_syscall(SYS_setuid, pad->uid));
+    step("setgroups", raw_syscall(SYS_setgroups, static_cast<long>(run_as->groups.size()),
+                                  reinterpret_cast<long>(run_as->groups.data())));
+    step("setgid", raw_syscall(SYS_setgid, run_as->gid));
+    step("setuid", raw_syscall(SYS_setuid, run_as->uid));
     step("PR_SET_NO_NEW_PRIVS", raw_syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
   }
   // Dies with the daemon, unless the daemon died before this was set.
   raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
-  if (raw_syscall(SYS_getppid) != pad->parent) raw_syscall(SYS_exit, kExitSoftware);
-  if (!pad->working_dir.empty()) {
-    if (const long rc = raw_syscall(SYS_chdir, reinterpret_cast<long>(pad->working_dir.c_str())); rc != 0) {
-      ChildFailure(true).say("cannot enter ").quote(pad->working_dir, pad->working_dir_json).say(": ").send(rc);
+  if (raw_syscall(SYS_getppid) != setup.parent) raw_syscall(SYS_exit, kExitSoftware);
+  if (!setup.working_dir.empty()) {
+    if (const long rc = raw_syscall(SYS_chdir, reinterpret_cast<long>(setup.working_dir.c_str())); rc != 0) {
+      ChildFailure(true).say("cannot enter ").quote(setup.working_dir, pad->working_dir_json).say(": ").send(rc);
     }
   }
 }
@@ -291,21 +286,14 @@ std::string json_escaped(const std::string& text) {
 }
 
 void fill_command(LaunchPad& pad, const CommandSetup* command) {
-  pad.command = command != nullptr;
-  if (!command) return;
-  pad.limits = command->limits;
-  pad.run_as = command->run_as.has_value();
-  if (command->run_as) {
-    pad.uid = command->run_as->uid;
-    pad.gid = command->run_as->gid;
-    pad.groups.assign(command->run_as->groups.begin(), command->run_as->groups.end());
-    pad.user = command->run_as->user;
-    pad.user_json = json_escaped(pad.user);
+  if (!command) {
+    pad.command.reset();
+    return;
   }
-  pad.working_dir = command->working_dir;
-  pad.working_dir_json = json_escaped(pad.working_dir);
+  pad.command = *command;
+  pad.user_json = command->run_as ? json_escaped(command->run_as->user) : "";
+  pad.working_dir_json = json_escaped(command->working_dir);
   pad.program_json = json_escaped(pad.path);
-  pad.parent = command->parent;
 }
 
 void fill(LaunchPad& pad, const char* path, char* const argv[], char* const envp[], const std::array<int, 4>& fds,
