@@ -154,9 +154,9 @@ class ChildFailure {
 };
 
 // What job-runner would do before it execs a command (child/supervised_run.cpp),
-// in the same order but for the parent-death signal, which comes after the
-// change of user because that change clears it. Returns when the command
-// may be exec'd; a failed step reports and exits.
+// in the same order: the parent-death signal after the change of user, which
+// clears it. Returns when the command may be exec'd; a failed step reports
+// and exits.
 void set_up_command(const LaunchPad* pad) {
   const CommandSetup& setup = *pad->command;
   for (const ResourceLimit& limit : setup.limits) {
