@@ -28,6 +28,10 @@ Envelope envelope_of(const ClaimedJob& job, const JobPlan& plan, const HandlerCo
   return envelope;
 }
 
+std::string envelope_text(const ClaimedJob& job, const JobPlan& plan, const HandlerConfig* handler) {
+  return format_envelope(envelope_of(job, plan, handler), job.payload);
+}
+
 // The plan's policy: time limit, backoff, limits.
 JobPlan policy_of(const ClaimedJob& job, const QueueConfig& queue, const Config& config,
                   const HandlerConfig* handler) {
@@ -56,19 +60,19 @@ JobPlan plan_job(const ClaimedJob& job, const QueueConfig& queue, const Config& 
   JobPlan plan = policy_of(job, queue, config, handler);
   plan.environment = job_environment(base_environment, job.id, job.queue, job.job_type, job.attempt, daemon_pid);
   if (handler && !handler->argv.empty()) {
-    plan.environment = command_environment(plan.environment, handler->env);
+    if (!handler->env.empty()) plan.environment = command_environment(plan.environment, handler->env);
     plan.command = DirectCommand{handler->argv, job.payload,
                                  CommandSetup{resource_limits(plan.limits), handler->run_as, handler->working_dir,
                                               static_cast<pid_t>(daemon_pid)}};
   }
   // Only a runner reads an envelope: a command the daemon execs itself needs none.
-  if (!plan.command || !kSpawnsDetached) plan.envelope = format_envelope(envelope_of(job, plan, handler), job.payload);
+  if (!plan.command || !kSpawnsDetached) plan.envelope = envelope_text(job, plan, handler);
   return plan;
 }
 
 std::string build_envelope(const ClaimedJob& job, const QueueConfig& queue, const Config& config) {
   const HandlerConfig* handler = handler_for(config, job.job_type);
-  return format_envelope(envelope_of(job, policy_of(job, queue, config, handler), handler), job.payload);
+  return envelope_text(job, policy_of(job, queue, config, handler), handler);
 }
 
 }  // namespace spawnq
