@@ -18,14 +18,27 @@ JobId JobQueue::enqueue(const EnqueueRequest& request) {
   return id;
 }
 
+int JobQueue::claim_size(int free, const ClaimLimits& limits) const {
+  // Behind a pooler every statement is planned anew anyway, and a limited
+  // claim's LIMIT stays a placeholder: rounding down would only add claims.
+  return sql_.prepares() && limits.empty() ? claim_batch(free) : free;
+}
+
 std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, WorkerId worker,
                                         const MaxAttempts& max_attempts, const ClaimLimits& limits) {
   pqxx::result rows;
   const std::string types = nlohmann::json(max_attempts.types).dump();
   if (limits.empty()) {
-    // One statement: an idle daemon's wake-up waits for one round trip, not three.
-    rows = sql_.exec_alone(conn_, limits.fair ? "claim_fair" : "claim", queue, limit, worker, max_attempts.queue,
-                           types, max_attempts.queue_level);
+    // One statement: an idle daemon's wake-up waits for one round trip, not
+    // three. A claim of a fixed size has a statement of its own, which keeps
+    // one generic plan (job_queue_sql.cpp says why).
+    if (sql_.prepares() && limit == claim_batch(limit)) {
+      rows = sql_.exec_alone(conn_, claim_statement(limit, limits.fair), queue, worker, max_attempts.queue, types,
+                             max_attempts.queue_level);
+    } else {
+      rows = sql_.exec_alone(conn_, limits.fair ? "claim_fair" : "claim", queue, limit, worker, max_attempts.queue,
+                             types, max_attempts.queue_level);
+    }
   } else {
     pqxx::work w(conn_);
     // Locks first, in a statement of their own: the claim's snapshot must be

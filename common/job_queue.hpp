@@ -76,6 +76,10 @@ class JobQueue {
   // window). A dependency or batch that does not exist is a UsageError.
   JobId enqueue(const EnqueueRequest& request);
 
+  // How many of `free` slots one claim asks for: claim_batch(free), where
+  // the statements are prepared, and for a claim without limits; else all.
+  int claim_size(int free, const ClaimLimits& limits) const;
+
   // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;
   // priority DESC, then available_at or, when `limits.fair`, fair_rank; id), counting the attempt and opening its
   // attempt row. A job without max_attempts gets one from `max_attempts`.
@@ -117,6 +121,19 @@ class JobQueue {
   pqxx::connection& conn_;
   const StatementBook& sql_;
 };
+
+// The claim sizes with statements of their own, the limit written in: the
+// powers of two up to kLargestClaimBatch. The plan cache keeps one generic
+// plan for each, where a claim of `LIMIT $2` is planned anew on every run once
+// there is a backlog (job_queue_sql.cpp says why).
+inline constexpr int kLargestClaimBatch = 1024;
+
+// The largest of those sizes not above `free` (at least 1): a claim of 13
+// free slots asks for 8, and the claim after it for the rest.
+int claim_batch(int free);
+
+// The statement of a claim of exactly `size` jobs, one of those sizes.
+const char* claim_statement(int size, bool fair);
 
 const std::vector<Statement>& job_queue_statements();
 

@@ -1,6 +1,9 @@
 // The statements of job queue, prepared once per connection by JobStore.
 #include "job_queue.hpp"
 
+#include <map>
+#include <utility>
+
 namespace spawnq {
 
 namespace {
@@ -19,44 +22,60 @@ std::string next_state(const std::string& status, const std::string& delay_s, co
 }
 
 
+// Where a claim statement finds each of its values: a placeholder, or, for a
+// claim of a fixed size, the size written in. With `LIMIT $2` the plan
+// cache's generic plan assumes a tenth of the eligible rows, and on a backlog
+// it loses to a custom plan, which is then made again on every run (0.2 ms,
+// a third of the claim); with the limit written in the generic plan is as
+// good and is kept (bench/README.md, "Claims of a fixed size").
+struct ClaimPlaceholders {
+  std::string queue, limit, worker, max_attempts, types, level, rules;
+};
+const ClaimPlaceholders kClaimMany{"$1", "$2", "$3", "$4", "$5", "$6", ""};
+ClaimPlaceholders claim_of(int size) { return {"$1", std::to_string(size), "$2", "$3", "$4", "$5", ""}; }
+const ClaimPlaceholders kClaimLimited{"$1", "$2", "$3", "$4", "$6", "$7", "$5"};
+
 // A claim is also a heartbeat, and claims nothing for a worker whose row is
 // gone (declared dead by another daemon): its jobs may be running elsewhere,
 // and it must register anew first.
-const std::string kClaimHead =
-    "WITH me AS ("
-    "  UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = $3 RETURNING id),";
+std::string claim_head(const ClaimPlaceholders& p) {
+  return "WITH me AS ("
+         "  UPDATE spawnq.workers SET heartbeat_at = now() WHERE id = " + p.worker + " RETURNING id),";
+}
 
 // Runnable rows of the queue; in claim order they are served by
 // jobs_claim_idx, or by jobs_fair_claim_idx for a fair queue.
-const std::string kEligible =
-    "  SELECT id, job_type, job_group, priority, available_at, fair_rank FROM spawnq.jobs"
-    "   WHERE queue = $1 AND status IN ('pending', 'retry_wait') AND available_at <= now()"
-    "     AND blocked_by = 0"
-    "     AND EXISTS (SELECT 1 FROM me)"
-    "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = $1)";
+std::string eligible(const ClaimPlaceholders& p) {
+  return "  SELECT id, job_type, job_group, priority, available_at, fair_rank FROM spawnq.jobs"
+         "   WHERE queue = " + p.queue + " AND status IN ('pending', 'retry_wait') AND available_at <= now()"
+         "     AND blocked_by = 0"
+         "     AND EXISTS (SELECT 1 FROM me)"
+         "     AND NOT EXISTS (SELECT 1 FROM spawnq.paused_queues p WHERE p.queue = " + p.queue + ")";
+}
 
 // The claim orders: strictly by priority and age, or by priority and then
 // round-robin across job groups (fair_by: group; migration 014).
 const std::string kStrictOrder = "priority DESC, available_at, id";
 const std::string kFairOrder = "priority DESC, fair_rank, id";
 
-std::string pick_plain(const std::string& order) {
-  return " picked AS (" + kEligible +
+std::string pick_plain(const std::string& order, const ClaimPlaceholders& p) {
+  return " picked AS (" + eligible(p) +
          "   ORDER BY " + order +
-         "   LIMIT $2 FOR UPDATE SKIP LOCKED),";
+         "   LIMIT " + p.limit + " FOR UPDATE SKIP LOCKED),";
 }
 
-// $5: {"types": {TYPE: {"max": N, "rate": N, "per_s": S}}, "global": N,
-// "group_max": N}. Room per limited type (running anywhere, and started
-// within the rate window), per job group of the queue, and in the queue;
-// types and groups without room are skipped before the pick, so the others
-// are not held up behind them.
-std::string pick_limited(const std::string& order) {
+// The rules (p.rules): {"types": {TYPE: {"max": N, "rate": N, "per_s": S}},
+// "global": N, "group_max": N}. Room per limited type (running anywhere, and
+// started within the rate window), per job group of the queue, and in the
+// queue; types and groups without room are skipped before the pick, so the
+// others are not held up behind them.
+std::string pick_limited(const std::string& order, const ClaimPlaceholders& p) {
+  const std::string& rules = p.rules;
   return
     " rules AS ("
     "  SELECT key AS job_type, (value->>'max')::int AS max_running, (value->>'rate')::int AS rate_limit,"
     "         (value->>'per_s')::float8 AS per_s"
-    "    FROM jsonb_each($5::jsonb->'types')),"
+    "    FROM jsonb_each(" + rules + "::jsonb->'types')),"
     " room AS ("
     "  SELECT r.job_type, LEAST("
     "           COALESCE(r.max_running - (SELECT count(*) FROM spawnq.jobs j"
@@ -67,20 +86,20 @@ std::string pick_limited(const std::string& order) {
     "         ) AS free"
     "    FROM rules r),"
     " group_room AS ("
-    "  SELECT COALESCE(j.job_group, '') AS job_group, ($5::jsonb->>'group_max')::int - count(*) AS free"
+    "  SELECT COALESCE(j.job_group, '') AS job_group, (" + rules + "::jsonb->>'group_max')::int - count(*) AS free"
     "    FROM spawnq.jobs j"
-    "   WHERE j.queue = $1 AND j.status = 'processing' AND $5::jsonb ? 'group_max'"
+    "   WHERE j.queue = " + p.queue + " AND j.status = 'processing' AND " + rules + "::jsonb ? 'group_max'"
     "   GROUP BY 1),"
     " queue_room AS ("
-    "  SELECT COALESCE(($5::jsonb->>'global')::int - (SELECT count(*) FROM spawnq.jobs j"
-    "                                                  WHERE j.queue = $1 AND j.status = 'processing'),"
+    "  SELECT COALESCE((" + rules + "::jsonb->>'global')::int - (SELECT count(*) FROM spawnq.jobs j"
+    "                                                  WHERE j.queue = " + p.queue + " AND j.status = 'processing'),"
     "                  2147483647) AS free),"
-    " candidates AS (" + kEligible +
+    " candidates AS (" + eligible(p) +
     "     AND NOT EXISTS (SELECT 1 FROM room WHERE room.job_type = jobs.job_type AND room.free <= 0)"
     "     AND NOT EXISTS (SELECT 1 FROM group_room g"
     "                      WHERE g.job_group = COALESCE(jobs.job_group, '') AND g.free <= 0)"
     "   ORDER BY " + order +
-    "   LIMIT $2 * 4 + 32 FOR UPDATE SKIP LOCKED),"
+    "   LIMIT " + p.limit + " * 4 + 32 FOR UPDATE SKIP LOCKED),"
     " ranked AS ("
     "  SELECT c.*, row_number() OVER (PARTITION BY c.job_type ORDER BY " + order + ") AS nth,"
     "         row_number() OVER (PARTITION BY COALESCE(c.job_group, '') ORDER BY " + order + ") AS nth_in_group"
@@ -90,47 +109,98 @@ std::string pick_limited(const std::string& order) {
     "    FROM ranked k LEFT JOIN room ON room.job_type = k.job_type"
     "         LEFT JOIN group_room g ON g.job_group = COALESCE(k.job_group, '')"
     "   WHERE (room.free IS NULL OR k.nth <= room.free)"
-    "     AND k.nth_in_group <= COALESCE(g.free, ($5::jsonb->>'group_max')::int, 2147483647)),"
+    "     AND k.nth_in_group <= COALESCE(g.free, (" + rules + "::jsonb->>'group_max')::int, 2147483647)),"
     " picked AS ("
     "  SELECT id FROM allowed, queue_room WHERE allowed.overall <= queue_room.free"
-    "   ORDER BY allowed.overall LIMIT $2),";
+    "   ORDER BY allowed.overall LIMIT " + p.limit + "),";
 }
 
-// `types` and `level`: the placeholders of MaxAttempts's per-type values
-// (jsonb) and of its queue level, after those of the pick.
-// `order`: the claim's, for the order the jobs are started in.
-std::string claim_tail(const std::string& types, const std::string& level, const std::string& order) {
+// `types` and `level` (of `p`): MaxAttempts's per-type values (jsonb) and its
+// queue level. `order`: the claim's, for the order the jobs are started in.
+std::string claim_tail(const std::string& order, const ClaimPlaceholders& p) {
   return
     " claimed AS ("
     "  UPDATE spawnq.jobs j SET status = 'processing', attempts = j.attempts + 1,"
-    "         max_attempts = COALESCE(j.max_attempts, (" + types + "::jsonb->>j.job_type)::int, $4),"
+    "         max_attempts = COALESCE(j.max_attempts, (" + p.types + "::jsonb->>j.job_type)::int, " +
+    p.max_attempts + "),"
     "         max_attempts_from = CASE WHEN j.max_attempts IS NOT NULL THEN COALESCE(j.max_attempts_from, 'job')"
-    "                                  WHEN " + types + "::jsonb ? j.job_type THEN 'handler' ELSE " + level + " END,"
-    "         worker_id = $3,"
+    "                                  WHEN " + p.types + "::jsonb ? j.job_type THEN 'handler' ELSE " + p.level +
+    " END,"
+    "         worker_id = " + p.worker + ","
     "         started_at = now(), finished_at = NULL, progress = NULL"
     "    FROM picked WHERE j.id = picked.id"
     "  RETURNING j.*),"
     " opened AS ("
     "  INSERT INTO spawnq.job_attempts (job_id, attempt, worker_id, host)"
-    "  SELECT id, attempts, $3, (SELECT host FROM spawnq.workers WHERE id = $3) FROM claimed)"
+    "  SELECT id, attempts, " + p.worker + ", (SELECT host FROM spawnq.workers WHERE id = " + p.worker +
+    ") FROM claimed)"
     " SELECT id, queue, job_type, payload::text, priority, attempts, max_attempts,"
     "        reference, job_group"
     "   FROM claimed ORDER BY " + order;
 }
 
+std::string plain_claim(const std::string& order, const ClaimPlaceholders& p) {
+  return claim_head(p) + pick_plain(order, p) + claim_tail(order, p);
+}
+
+std::string limited_claim(const std::string& order) {
+  return claim_head(kClaimLimited) + pick_limited(order, kClaimLimited) + claim_tail(order, kClaimLimited);
+}
+
+// Every fixed size: 1, 2, 4 … kLargestClaimBatch.
+std::vector<int> claim_sizes() {
+  std::vector<int> sizes;
+  for (int size = 1; size <= kLargestClaimBatch; size *= 2) sizes.push_back(size);
+  return sizes;
+}
+
+// Their names (claim_8, claim_fair_8), kept for the process's life: a
+// Statement holds a const char*.
+const std::map<std::pair<int, bool>, std::string>& claim_names() {
+  static const auto names = [] {
+    std::map<std::pair<int, bool>, std::string> all;
+    for (int size : claim_sizes()) {
+      all.emplace(std::pair{size, false}, "claim_" + std::to_string(size));
+      all.emplace(std::pair{size, true}, "claim_fair_" + std::to_string(size));
+    }
+    return all;
+  }();
+  return names;
+}
+
+}  // namespace
+
+int claim_batch(int free) {
+  int size = 1;
+  while (size * 2 <= free && size * 2 <= kLargestClaimBatch) size *= 2;
+  return size;
+}
+
+const char* claim_statement(int size, bool fair) { return claim_names().at({size, fair}).c_str(); }
+
+namespace {
+
+std::vector<Statement> with_fixed_size_claims(std::vector<Statement> all) {
+  for (int size : claim_sizes()) {
+    all.push_back({claim_statement(size, false), plain_claim(kStrictOrder, claim_of(size))});
+    all.push_back({claim_statement(size, true), plain_claim(kFairOrder, claim_of(size))});
+  }
+  return all;
+}
+
 }  // namespace
 
 const std::vector<Statement>& job_queue_statements() {
-  static const std::vector<Statement> all = {
+  static const std::vector<Statement> all = with_fixed_size_claims({
       {"enqueue",
        "SELECT spawnq.enqueue(job_type => $1, payload => $2::jsonb, queue => $3, priority => $4,"
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
        " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[],"
        " unique_for => $11::interval, batch => $12)"},
-      {"claim", kClaimHead + pick_plain(kStrictOrder) + claim_tail("$5", "$6", kStrictOrder)},
-      {"claim_fair", kClaimHead + pick_plain(kFairOrder) + claim_tail("$5", "$6", kFairOrder)},
-      {"claim_limited", kClaimHead + pick_limited(kStrictOrder) + claim_tail("$6", "$7", kStrictOrder)},
-      {"claim_limited_fair", kClaimHead + pick_limited(kFairOrder) + claim_tail("$6", "$7", kFairOrder)},
+      {"claim", plain_claim(kStrictOrder, kClaimMany)},
+      {"claim_fair", plain_claim(kFairOrder, kClaimMany)},
+      {"claim_limited", limited_claim(kStrictOrder)},
+      {"claim_limited_fair", limited_claim(kFairOrder)},
       // Claims of limited job types (and of a queue with global_max_workers)
       // take these first, in key order, so that counting and claiming are
       // one step across every daemon; released at commit.
@@ -194,7 +264,7 @@ const std::vector<Statement>& job_queue_statements() {
        "  SELECT id, $2, $6, now(), now(), $5, $7, $8, $9, $10 FROM job)"
        " SELECT count(*) FROM job"},
       {"job_status", "SELECT status FROM spawnq.jobs WHERE id = $1"}
-  };
+  });
   return all;
 }
 

@@ -36,6 +36,9 @@ class StatementBook {
   StatementBook(pqxx::connection& conn, Pooler pooler, const std::vector<const std::vector<Statement>*>& lists,
                 std::optional<std::chrono::milliseconds> statement_timeout = std::nullopt);
 
+  // False behind a transaction pooler: each statement is sent whole.
+  bool prepares() const { return prepared_; }
+
   template <typename... Args>
   pqxx::result exec(pqxx::transaction_base& tx, const char* name, Args&&... args) const {
     limit(tx);

@@ -14,10 +14,12 @@ namespace {
 // Progress is written at most this often per job, the newest value winning.
 constexpr std::chrono::milliseconds kProgressInterval{250};
 
-// What a claim brings back, and when the database thread took it up: the
-// time before that is spent waiting behind other work on the connection.
+// What a claim brings back, how many it asked for, and when the database
+// thread took it up: the time before that is spent waiting behind other work
+// on the connection.
 struct ClaimAnswer {
   std::vector<ClaimedJob> jobs;
+  std::size_t asked;
   std::chrono::steady_clock::time_point taken_up;
 };
 
@@ -55,7 +57,9 @@ void QueueCoordinator::arm_poll() {
   });
 }
 
-// 1. Claim: as many rows as there are free slots, in one statement.
+// 1. Claim: as many rows as there are free slots, in one statement, rounded
+// down to a size whose statement keeps its plan (JobQueue::claim_size); a
+// full answer claims again.
 void QueueCoordinator::claim() {
   if (!started_ || draining_ || paused_) return;
   if (claim_in_flight_) {
@@ -93,17 +97,19 @@ void QueueCoordinator::claim() {
                          queue, id);
           }
         }
-        return ClaimAnswer{store.jobs().claim(queue, static_cast<int>(free), worker, max_attempts, limits),
-                           taken_up};
+        // At most the free slots; maybe fewer, for a statement that keeps its plan.
+        const int asked = store.jobs().claim_size(static_cast<int>(free), limits);
+        return ClaimAnswer{store.jobs().claim(queue, asked, worker, max_attempts, limits),
+                           static_cast<std::size_t>(asked), taken_up};
       },
-      [this, free, asked_at, reconcile](ClaimAnswer answer) {
+      [this, asked_at, reconcile](ClaimAnswer answer) {
         // A claim that did not reconcile leaves a request made meanwhile
         // (the database came back while it was in flight) for the next one.
         if (reconcile) must_reconcile_ = false;
         if (auto line = claim_health_.succeeded(name(), std::chrono::steady_clock::now())) spdlog::info("{}", *line);
         settings_.metrics->claimed(name(), answer.jobs.size(), answer.taken_up - asked_at,
                                    std::chrono::steady_clock::now() - asked_at);
-        on_claimed(free, std::move(answer.jobs));
+        on_claimed(answer.asked, std::move(answer.jobs));
       },
       [this](std::exception_ptr error) {
         claim_in_flight_ = false;
