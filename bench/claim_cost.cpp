@@ -5,7 +5,9 @@
 // 1,000,000 `done` rows, and with 1,000,000 pending rows in 100 groups, plain
 // and fair (fair_by: group).
 //
-//   claim-cost --database-url=URL [--claims=N] [--fair] [--groups=N]
+//   claim-cost --database-url=URL [--claims=N] [--fair] [--groups=N] [--max-running=N]
+//
+// --max-running: the claim with limits, `noop` under max_concurrency N.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
     else if (arg.rfind("--claims=", 0) == 0) claims = std::atoi(arg.c_str() + 9);
     else if (arg.rfind("--groups=", 0) == 0) groups = std::atoi(arg.c_str() + 9);
     else if (arg == "--fair") limits.fair = true;
+    else if (arg.rfind("--max-running=", 0) == 0) limits.types["noop"].max_running = std::atoi(arg.c_str() + 14);
     else {
       std::fprintf(stderr, "claim-cost: unknown argument '%s'\n", arg.c_str());
       return 2;
@@ -83,9 +86,10 @@ int main(int argc, char** argv) {
   pqxx::work w(*conn);
   const auto rows = w.exec1("SELECT count(*) FROM spawnq.jobs")[0].as<long long>();
   const auto pending = w.exec1("SELECT count(*) FROM spawnq.jobs WHERE status = 'pending'")[0].as<long long>();
+  const char* kind = !limits.types.empty() ? "limited (max_concurrency)" : limits.fair ? "fair" : "plain";
   std::printf("claim-cost: %lld rows in spawnq.jobs (%lld pending), %s claim: p50 %.0f us, p99 %.0f us;"
               " outcome p50 %.0f us, p99 %.0f us; enqueue %.0f us a job\n",
-              rows, pending, limits.fair ? "fair" : "plain", percentile(claim_us, 0.5), percentile(claim_us, 0.99),
+              rows, pending, kind, percentile(claim_us, 0.5), percentile(claim_us, 0.99),
               percentile(record_us, 0.5), percentile(record_us, 0.99), enqueue_us);
   return 0;
 }

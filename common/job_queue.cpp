@@ -18,29 +18,28 @@ JobId JobQueue::enqueue(const EnqueueRequest& request) {
   return id;
 }
 
-int JobQueue::claim_size(int free, const ClaimLimits& limits) const {
-  // Behind a pooler every statement is planned anew anyway, and a limited
-  // claim's LIMIT stays a placeholder: rounding down would only add claims.
-  return sql_.prepares() && limits.empty() ? claim_batch(free) : free;
+int JobQueue::claim_size(int free) const {
+  // Behind a pooler every statement is planned anew anyway: rounding down
+  // would only add claims.
+  return sql_.prepares() ? claim_batch(free) : free;
 }
 
 std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, WorkerId worker,
                                         const MaxAttempts& max_attempts, const ClaimLimits& limits) {
   pqxx::result rows;
   const std::string types = nlohmann::json(max_attempts.types).dump();
+  // A claim of a fixed size has a statement of its own, which keeps one
+  // generic plan (job_queue_sql.cpp says why).
+  const bool fixed = sql_.prepares() && limit == claim_batch(limit);
   if (limits.empty()) {
-    // One statement: an idle daemon's wake-up waits for one round trip, not
-    // three. A claim of a fixed size has a statement of its own, which keeps
-    // one generic plan (job_queue_sql.cpp says why).
-    if (sql_.prepares() && limit == claim_batch(limit)) {
-      rows = sql_.exec_alone(conn_, claim_statement(limit, limits.fair), queue, worker, max_attempts.queue, types,
-                             max_attempts.queue_level);
-    } else {
-      rows = sql_.exec_alone(conn_, limits.fair ? "claim_fair" : "claim", queue, limit, worker, max_attempts.queue,
-                             types, max_attempts.queue_level);
-    }
+    // One statement: an idle daemon's wake-up waits for one round trip, not three.
+    rows = fixed ? sql_.exec_alone(conn_, claim_statement(limit, limits), queue, worker, max_attempts.queue, types,
+                                   max_attempts.queue_level)
+                 : sql_.exec_alone(conn_, limits.fair ? "claim_fair" : "claim", queue, limit, worker,
+                                   max_attempts.queue, types, max_attempts.queue_level);
   } else {
     pqxx::work w(conn_);
+    sql_.exec(w, "claim_without_jit");
     // Locks first, in a statement of their own: the claim's snapshot must be
     // taken after them, or it could miss what the daemon before us claimed.
     std::set<std::string> keys;
@@ -59,8 +58,10 @@ std::vector<ClaimedJob> JobQueue::claim(const std::string& queue, int limit, Wor
     if (limits.global_max) rules["global"] = *limits.global_max;
     if (limits.group_max) rules["group_max"] = *limits.group_max;
     for (const std::string& key : keys) sql_.exec(w, "limit_lock", key);
-    rows = sql_.exec(w, limits.fair ? "claim_limited_fair" : "claim_limited", queue, limit, worker, max_attempts.queue,
-                     rules.dump(), types, max_attempts.queue_level);
+    rows = fixed ? sql_.exec(w, claim_statement(limit, limits), queue, worker, max_attempts.queue, rules.dump(), types,
+                             max_attempts.queue_level)
+                 : sql_.exec(w, limits.fair ? "claim_limited_fair" : "claim_limited", queue, limit, worker,
+                             max_attempts.queue, rules.dump(), types, max_attempts.queue_level);
     w.commit();
   }
   std::vector<ClaimedJob> jobs;

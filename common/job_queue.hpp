@@ -76,9 +76,9 @@ class JobQueue {
   // window). A dependency or batch that does not exist is a UsageError.
   JobId enqueue(const EnqueueRequest& request);
 
-  // How many of `free` slots one claim asks for: claim_batch(free), where
-  // the statements are prepared, and for a claim without limits; else all.
-  int claim_size(int free, const ClaimLimits& limits) const;
+  // How many of `free` slots one claim asks for: claim_batch(free) where the
+  // statements are prepared; all of them behind a transaction pooler.
+  int claim_size(int free) const;
 
   // Claims up to `limit` runnable jobs of `queue` for `worker` (SKIP LOCKED;
   // priority DESC, then available_at or, when `limits.fair`, fair_rank; id), counting the attempt and opening its
@@ -132,8 +132,9 @@ inline constexpr int kLargestClaimBatch = 1024;
 // free slots asks for 8, and the claim after it for the rest.
 int claim_batch(int free);
 
-// The statement of a claim of exactly `size` jobs, one of those sizes.
-const char* claim_statement(int size, bool fair);
+// The statement of a claim of exactly `size` jobs, one of those sizes, with
+// `limits` (plain, fair, with limits, or both).
+const char* claim_statement(int size, const ClaimLimits& limits);
 
 const std::vector<Statement>& job_queue_statements();
 

@@ -2,7 +2,7 @@
 #include "job_queue.hpp"
 
 #include <map>
-#include <utility>
+#include <tuple>
 
 namespace spawnq {
 
@@ -32,8 +32,13 @@ struct ClaimPlaceholders {
   std::string queue, limit, worker, max_attempts, types, level, rules;
 };
 const ClaimPlaceholders kClaimMany{"$1", "$2", "$3", "$4", "$5", "$6", ""};
-ClaimPlaceholders claim_of(int size) { return {"$1", std::to_string(size), "$2", "$3", "$4", "$5", ""}; }
 const ClaimPlaceholders kClaimLimited{"$1", "$2", "$3", "$4", "$6", "$7", "$5"};
+// The same without the limit's placeholder.
+ClaimPlaceholders claim_of(int size, bool limited) {
+  const std::string n = std::to_string(size);
+  if (limited) return {"$1", n, "$2", "$3", "$5", "$6", "$4"};
+  return {"$1", n, "$2", "$3", "$4", "$5", ""};
+}
 
 // A claim is also a heartbeat, and claims nothing for a worker whose row is
 // gone (declared dead by another daemon): its jobs may be running elsewhere,
@@ -139,12 +144,9 @@ std::string claim_tail(const std::string& order, const ClaimPlaceholders& p) {
     "   FROM claimed ORDER BY " + order;
 }
 
-std::string plain_claim(const std::string& order, const ClaimPlaceholders& p) {
-  return claim_head(p) + pick_plain(order, p) + claim_tail(order, p);
-}
-
-std::string limited_claim(const std::string& order) {
-  return claim_head(kClaimLimited) + pick_limited(order, kClaimLimited) + claim_tail(order, kClaimLimited);
+// A claim with rules (p.rules) is a claim with limits.
+std::string claim_sql(const std::string& order, const ClaimPlaceholders& p) {
+  return claim_head(p) + (p.rules.empty() ? pick_plain(order, p) : pick_limited(order, p)) + claim_tail(order, p);
 }
 
 // Every fixed size: 1, 2, 4 … kLargestClaimBatch.
@@ -154,18 +156,31 @@ std::vector<int> claim_sizes() {
   return sizes;
 }
 
-// Their names (claim_8, claim_fair_8), kept for the process's life: a
-// Statement holds a const char*.
-const std::map<std::pair<int, bool>, std::string>& claim_names() {
+// Their names (claim_8, claim_fair_8, claim_limited_8, claim_limited_fair_8),
+// kept for the process's life: a Statement holds a const char*.
+using ClaimKey = std::tuple<int, bool, bool>;  // size, fair, limited
+const std::map<ClaimKey, std::string>& claim_names() {
   static const auto names = [] {
-    std::map<std::pair<int, bool>, std::string> all;
+    std::map<ClaimKey, std::string> all;
     for (int size : claim_sizes()) {
-      all.emplace(std::pair{size, false}, "claim_" + std::to_string(size));
-      all.emplace(std::pair{size, true}, "claim_fair_" + std::to_string(size));
+      for (bool fair : {false, true}) {
+        for (bool limited : {false, true}) {
+          all.emplace(ClaimKey{size, fair, limited}, std::string("claim") + (limited ? "_limited" : "") +
+                                                         (fair ? "_fair" : "") + "_" + std::to_string(size));
+        }
+      }
     }
     return all;
   }();
   return names;
+}
+
+std::vector<Statement> with_fixed_size_claims(std::vector<Statement> all) {
+  for (const auto& [key, name] : claim_names()) {
+    const auto& [size, fair, limited] = key;
+    all.push_back({name.c_str(), claim_sql(fair ? kFairOrder : kStrictOrder, claim_of(size, limited))});
+  }
+  return all;
 }
 
 }  // namespace
@@ -176,19 +191,9 @@ int claim_batch(int free) {
   return size;
 }
 
-const char* claim_statement(int size, bool fair) { return claim_names().at({size, fair}).c_str(); }
-
-namespace {
-
-std::vector<Statement> with_fixed_size_claims(std::vector<Statement> all) {
-  for (int size : claim_sizes()) {
-    all.push_back({claim_statement(size, false), plain_claim(kStrictOrder, claim_of(size))});
-    all.push_back({claim_statement(size, true), plain_claim(kFairOrder, claim_of(size))});
-  }
-  return all;
+const char* claim_statement(int size, const ClaimLimits& limits) {
+  return claim_names().at({size, limits.fair, !limits.empty()}).c_str();
 }
-
-}  // namespace
 
 const std::vector<Statement>& job_queue_statements() {
   static const std::vector<Statement> all = with_fixed_size_claims({
@@ -197,14 +202,20 @@ const std::vector<Statement>& job_queue_statements() {
        " run_at => COALESCE($5::timestamptz, now() + make_interval(secs => COALESCE($6::float8, 0))),"
        " max_attempts => $7, reference => $8, job_group => $9, after => $10::bigint[],"
        " unique_for => $11::interval, batch => $12)"},
-      {"claim", plain_claim(kStrictOrder, kClaimMany)},
-      {"claim_fair", plain_claim(kFairOrder, kClaimMany)},
-      {"claim_limited", limited_claim(kStrictOrder)},
-      {"claim_limited_fair", limited_claim(kFairOrder)},
+      {"claim", claim_sql(kStrictOrder, kClaimMany)},
+      {"claim_fair", claim_sql(kFairOrder, kClaimMany)},
+      {"claim_limited", claim_sql(kStrictOrder, kClaimLimited)},
+      {"claim_limited_fair", claim_sql(kFairOrder, kClaimLimited)},
       // Claims of limited job types (and of a queue with global_max_workers)
       // take these first, in key order, so that counting and claiming are
       // one step across every daemon; released at commit.
       {"limit_lock", "SELECT pg_advisory_xact_lock(hashtextextended('spawnq.limit:' || $1, 0))"},
+      // And first of all this, for the claim's transaction: the counts of a
+      // claim with limits are estimated at a tenth of the table and more, so
+      // on a backlog its cost passes jit_above_cost and PostgreSQL would
+      // compile it, 300-500 ms on every claim, for a statement that runs in
+      // 1.5 ms (bench/README.md, "Claims with limits and JIT").
+      {"claim_without_jit", "SELECT set_config('jit', 'off', true)"},
       {"record",
        // Outcomes of many attempts in one statement, one JSON object each
        // (see JobStore::record_batch); returns the jobs whose fence held.

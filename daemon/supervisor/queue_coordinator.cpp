@@ -98,7 +98,7 @@ void QueueCoordinator::claim() {
           }
         }
         // At most the free slots; maybe fewer, for a statement that keeps its plan.
-        const int asked = store.jobs().claim_size(static_cast<int>(free), limits);
+        const int asked = store.jobs().claim_size(static_cast<int>(free));
         return ClaimAnswer{store.jobs().claim(queue, asked, worker, max_attempts, limits),
                            static_cast<std::size_t>(asked), taken_up};
       },

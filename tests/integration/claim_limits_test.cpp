@@ -61,3 +61,25 @@ TEST_CASE("claim limits: global_max_workers caps a queue across workers") {
   CHECK(s.store.jobs().claim("default", 3, other, 5, limits).empty());
   CHECK(s.store.jobs().claim("default", 3, other, 5).size() == 2);  // without limits: everything runnable
 }
+
+TEST_CASE("claim limits: the claim runs without JIT, which on a backlog would compile it on every claim") {
+  Store s;
+  for (int i = 0; i < 3; ++i) s.add("resize");
+  // What the claim statement runs under: a trigger on the attempt rows it
+  // opens notes the setting in force.
+  s.db.sql("CREATE TABLE jit_seen (jit text)");
+  s.db.sql("CREATE FUNCTION note_jit() RETURNS trigger LANGUAGE plpgsql AS"
+           " $$ BEGIN INSERT INTO jit_seen VALUES (current_setting('jit')); RETURN NEW; END $$");
+  s.db.sql("CREATE TRIGGER note_jit BEFORE INSERT ON spawnq.job_attempts FOR EACH ROW EXECUTE FUNCTION note_jit()");
+  auto session_jit = [&](const std::string& sql) {
+    pqxx::nontransaction session(*s.conn);
+    return session.exec1(sql)[0].as<std::string>();
+  };
+  session_jit("SELECT set_config('jit', 'on', false)");
+
+  ClaimLimits limits;
+  limits.types["resize"].max_running = 2;
+  CHECK(s.store.jobs().claim("default", 10, s.worker, 5, limits).size() == 2);
+  CHECK(s.db.value("SELECT string_agg(jit, ',') FROM jit_seen") == "off,off");
+  CHECK(session_jit("SHOW jit") == "on");  // for the claim's transaction only
+}

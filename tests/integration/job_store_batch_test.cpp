@@ -86,7 +86,7 @@ TEST_CASE("the claim reads the partial index of eligible rows, never the finishe
   CHECK(s.store.jobs().claim("default", 20, s.worker, 5).size() == 10);
 }
 
-TEST_CASE("on a backlog a claim of a fixed size keeps one generic plan, and reads the claim index in either") {
+TEST_CASE("on a backlog a claim of a fixed size keeps one generic plan, with limits or without, and reads the claim index in either") {
   Store s;
   // A backlog big enough that a generic plan of `LIMIT $2` loses to a custom one.
   s.db.sql("INSERT INTO spawnq.jobs (queue, job_type) SELECT 'default', 'noop' FROM generate_series(1, 20000)");
@@ -95,7 +95,7 @@ TEST_CASE("on a backlog a claim of a fixed size keeps one generic plan, and read
   for (const std::string mode : {"force_custom_plan", "force_generic_plan"}) {
     INFO("plan_cache_mode = " << mode);
     const std::string plan =
-        spawnq::test::statement_plan(s.db, claim_statement(8, false), "text, bigint, int, jsonb, text",
+        spawnq::test::statement_plan(s.db, claim_statement(8, {}), "text, bigint, int, jsonb, text",
                                      "'default', " + std::to_string(s.worker) + ", 5, '{}', 'default'", mode);
     INFO(plan);
     CHECK(plan.find("jobs_claim_idx") != std::string::npos);
@@ -105,14 +105,20 @@ TEST_CASE("on a backlog a claim of a fixed size keeps one generic plan, and read
 
   const int size = claim_batch(5);
   REQUIRE(size == 4);
-  for (int i = 0; i < 10; ++i) {
-    CHECK(s.store.jobs().claim_size(5, {}) == size);
-    CHECK(s.store.jobs().claim("default", size, s.worker, 5).size() == static_cast<std::size_t>(size));
+  REQUIRE(s.store.jobs().claim_size(5) == size);
+  ClaimLimits limited;
+  limited.types["noop"].max_running = 1000;
+  for (const ClaimLimits& limits : {ClaimLimits{}, limited}) {
+    const std::string name = claim_statement(size, limits);
+    INFO(name);
+    for (int i = 0; i < 10; ++i) {
+      CHECK(s.store.jobs().claim("default", size, s.worker, 5, limits).size() == static_cast<std::size_t>(size));
+    }
+    // The plan cache tries five custom plans, then keeps the generic one.
+    pqxx::nontransaction n(*s.conn);
+    const pqxx::row plans =
+        n.exec1("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = " + n.quote(name));
+    CHECK(plans[0].as<int>() >= 5);
+    CHECK(plans[1].as<int>() <= 5);
   }
-  // The plan cache tries five custom plans, then keeps the generic one.
-  pqxx::nontransaction n(*s.conn);
-  const pqxx::row plans = n.exec1("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = " +
-                                  n.quote(claim_statement(size, false)));
-  CHECK(plans[0].as<int>() >= 5);
-  CHECK(plans[1].as<int>() <= 5);
 }

@@ -19,20 +19,31 @@ TEST_CASE("a claim asks for the largest power of two up to the free slots, at mo
   CHECK(claim_batch(0) == 1);  // never asks for nothing
 }
 
-TEST_CASE("every size a claim asks for has a statement, plain and fair, with its limit written in") {
+TEST_CASE("every size a claim asks for has a statement of each kind, with its limit written in") {
+  ClaimLimits fair;
+  fair.fair = true;
+  ClaimLimits limited;
+  limited.global_max = 4;
+  ClaimLimits both = limited;
+  both.fair = true;
   for (int free = 1; free <= 3 * kLargestClaimBatch; ++free) {
     const int size = claim_batch(free);
-    for (bool fair : {false, true}) {
-      const std::string name = claim_statement(size, fair);
+    for (const ClaimLimits& limits : {ClaimLimits{}, fair, limited, both}) {
+      const std::string name = claim_statement(size, limits);
       INFO(name);
-      bool found = false;
+      int found = 0;
       for (const Statement& statement : job_queue_statements()) {
         if (name != statement.name) continue;
-        found = true;
-        CHECK(statement.sql.find("LIMIT " + std::to_string(size) + " FOR UPDATE SKIP LOCKED") != std::string::npos);
-        CHECK(statement.sql.find("$6") == std::string::npos);  // the limit is no placeholder
+        ++found;
+        const std::string n = std::to_string(size);
+        CHECK(statement.sql.find(limits.empty() ? "LIMIT " + n + " FOR UPDATE SKIP LOCKED"
+                                                : "LIMIT " + n + " * 4 + 32 FOR UPDATE SKIP LOCKED") !=
+              std::string::npos);
+        CHECK((statement.sql.find("fair_rank, id") != std::string::npos) == limits.fair);
+        // One placeholder fewer than the claim of `$2` jobs: the limit is none.
+        CHECK(statement.sql.find(limits.empty() ? "$6" : "$7") == std::string::npos);
       }
-      CHECK(found);
+      CHECK(found == 1);
     }
   }
 }
