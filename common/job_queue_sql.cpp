@@ -149,20 +149,14 @@ std::string claim_sql(const std::string& order, const ClaimPlaceholders& p) {
   return claim_head(p) + (p.rules.empty() ? pick_plain(order, p) : pick_limited(order, p)) + claim_tail(order, p);
 }
 
-// Every fixed size: 1, 2, 4 … kLargestClaimBatch.
-std::vector<int> claim_sizes() {
-  std::vector<int> sizes;
-  for (int size = 1; size <= kLargestClaimBatch; size *= 2) sizes.push_back(size);
-  return sizes;
-}
-
-// Their names (claim_8, claim_fair_8, claim_limited_8, claim_limited_fair_8),
-// kept for the process's life: a Statement holds a const char*.
+// The names of the claims of a fixed size (1, 2, 4 … kLargestClaimBatch):
+// claim_8, claim_fair_8, claim_limited_8, claim_limited_fair_8. Kept for the
+// process's life: a Statement holds a const char*.
 using ClaimKey = std::tuple<int, bool, bool>;  // size, fair, limited
 const std::map<ClaimKey, std::string>& claim_names() {
   static const auto names = [] {
     std::map<ClaimKey, std::string> all;
-    for (int size : claim_sizes()) {
+    for (int size = 1; size <= kLargestClaimBatch; size *= 2) {
       for (bool fair : {false, true}) {
         for (bool limited : {false, true}) {
           all.emplace(ClaimKey{size, fair, limited}, std::string("claim") + (limited ? "_limited" : "") +
@@ -210,11 +204,11 @@ const std::vector<Statement>& job_queue_statements() {
       // take these first, in key order, so that counting and claiming are
       // one step across every daemon; released at commit.
       {"limit_lock", "SELECT pg_advisory_xact_lock(hashtextextended('spawnq.limit:' || $1, 0))"},
-      // And first of all this, for the claim's transaction: the counts of a
-      // claim with limits are estimated at a tenth of the table and more, so
-      // on a backlog its cost passes jit_above_cost and PostgreSQL would
-      // compile it, 300-500 ms on every claim, for a statement that runs in
-      // 1.5 ms (bench/README.md, "Claims with limits and JIT").
+      // And first of all this, for the claim's transaction: a claim with
+      // limits counts jobs per type, estimated at a third of the table, so on
+      // a backlog its cost passes jit_above_cost and PostgreSQL would compile
+      // it on every claim, half a second for a statement that runs in about
+      // a millisecond (bench/README.md, "Claims with limits and JIT").
       {"claim_without_jit", "SELECT set_config('jit', 'off', true)"},
       {"record",
        // Outcomes of many attempts in one statement, one JSON object each
