@@ -61,7 +61,7 @@ Daemon::Daemon(Config config, std::vector<QueueConfig> queues, std::string runne
                    queues_.apply_paused(beat.paused);
                  }}),
       maintenance_(loop_, db_, config_, served_schedules(config_, queues)),
-      observers_(loop_, db_),
+      observers_(loop_, outcome_db_),
       drain_(loop_, config_.shutdown_timeout,
              Drain::Hooks{[this] { return queues_.running(); },
                           [this] { return queues_.idle() && db_.queued() == 0 && outcome_db_.queued() == 0; },

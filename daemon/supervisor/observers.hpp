@@ -21,6 +21,7 @@ namespace spawnq {
 
 class Observers {
  public:
+  // `db`: where the depths are counted, not where the claims are made.
   Observers(boost::asio::io_context& loop, DbExecutor& db) : loop_(loop), notifier_(loop), depths_(loop, db) {}
 
   void add_view(std::unique_ptr<Service> view) { views_.push_back(std::move(view)); }  // before start()
