@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <sys/wait.h>
@@ -28,6 +29,7 @@
 
 #include "common/connection.hpp"
 #include "common/job_store.hpp"
+#include "common/unique_fd.hpp"
 
 namespace {
 
@@ -50,25 +52,23 @@ class Silent : public pqxx::notification_receiver {
 // clock's reading (CLOCK_MONOTONIC, the same in every process) to stdout.
 struct Standby {
   pid_t pid = -1;
-  int hand = -1;   // its stdin
-  int woke = -1;   // its stdout
+  spawnq::UniqueFd hand;  // its stdin
+  spawnq::UniqueFd woke;  // its stdout
 };
 
+// The pipes are close-on-exec and above fd 3, so the standby keeps only the
+// two it is given.
 Standby start_standby(const char* self) {
-  int in[2];
-  int out[2];
-  if (::pipe(in) != 0 || ::pipe(out) != 0) std::exit(1);
+  spawnq::PipeFds in = spawnq::make_pipe();
+  spawnq::PipeFds out = spawnq::make_pipe();
   const pid_t pid = ::fork();
   if (pid == 0) {
-    ::dup2(in[0], 0);
-    ::dup2(out[1], 1);
-    ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
+    ::dup2(in.read.get(), 0);
+    ::dup2(out.write.get(), 1);
     ::execl(self, self, "--standby", static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  ::close(in[0]);
-  ::close(out[1]);
-  return {pid, in[1], out[0]};
+  return {pid, std::move(in.write), std::move(out.read)};
 }
 
 int standby_main() {
@@ -79,16 +79,21 @@ int standby_main() {
 }
 
 // Hands `id` to the standby and returns when it said it woke.
-Clock::time_point hand_over(const Standby& standby, long long id) {
+Clock::time_point hand_over(Standby standby, long long id) {
   long long at = 0;
-  if (::write(standby.hand, &id, sizeof id) != sizeof id || ::read(standby.woke, &at, sizeof at) != sizeof at) {
+  if (::write(standby.hand.get(), &id, sizeof id) != sizeof id ||
+      ::read(standby.woke.get(), &at, sizeof at) != sizeof at) {
     std::fprintf(stderr, "start-floor: the standby did not answer\n");
     std::exit(1);
   }
-  ::close(standby.hand);
-  ::close(standby.woke);
   ::waitpid(standby.pid, nullptr, 0);
   return Clock::time_point(Clock::duration(at));
+}
+
+// The standby left over at the end reads EOF and exits.
+void retire(Standby standby) {
+  standby.hand.reset();
+  ::waitpid(standby.pid, nullptr, 0);
 }
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
@@ -155,7 +160,7 @@ int main(int argc, char** argv) {
     const auto claimed_jobs = store.jobs().claim(queue, 1, worker, 5);
     const auto claimed = Clock::now();
     for (const auto& job : claimed_jobs) {
-      const auto woke = hand_over(standby, job.id);
+      const auto woke = hand_over(std::move(standby), job.id);
       standby = start_standby("/proc/self/exe");  // ready long before the next job
       Clock::time_point at;
       for (;;) {  // the producer notes the commit just after it returns
@@ -173,9 +178,7 @@ int main(int argc, char** argv) {
     }
   }
   producer.join();
-  ::close(standby.hand);  // the last standby reads EOF and exits
-  ::close(standby.woke);
-  ::waitpid(standby.pid, nullptr, 0);
+  retire(std::move(standby));
   store.workers().remove_worker(worker);
   if (static_cast<int>(claimed_ms.size()) < jobs) {
     std::fprintf(stderr, "start-floor: only %zu of %d jobs claimed\n", claimed_ms.size(), jobs);
