@@ -19,15 +19,7 @@
 
 #include "common/connection.hpp"
 #include "common/job_store.hpp"
-
-namespace {
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<std::size_t>(p * static_cast<double>(values.size() - 1))];
-}
-
-}  // namespace
+#include "percentile.hpp"
 
 int main(int argc, char** argv) {
   std::string url;

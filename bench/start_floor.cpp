@@ -30,15 +30,11 @@
 #include "common/connection.hpp"
 #include "common/job_store.hpp"
 #include "common/unique_fd.hpp"
+#include "percentile.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<std::size_t>(p * static_cast<double>(values.size() - 1))];
-}
 
 // The wait for a NOTIFY is what is measured; its payload is of no interest.
 class Silent : public pqxx::notification_receiver {
